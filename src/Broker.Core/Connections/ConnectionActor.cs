@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Event;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+/// <summary>
+/// One WebSocket connection: owns the codec (reader and writer), the outbound queue, the read and write pumps and
+/// the heartbeat state. States: Open (frames flow) → Closing (our Close is out, waiting for the peer's) → stopped.
+/// Handlers never await the socket; the pumps Tell what they read and drain what was queued.
+/// </summary>
+internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConnectionContext
+{
+    private readonly ConnectionSetup _setup;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly MessageReader _reader;
+    private readonly MessageWriter _writer;
+    private readonly OutboundQueue _queue;
+    private readonly PooledFrameWriter _frames = new();
+    private readonly ReadPump _readPump;
+    private Task _readTask = Task.CompletedTask;
+    private Task _writeTask = Task.CompletedTask;
+
+    public ConnectionActor(ConnectionSetup setup)
+    {
+        _setup = setup;
+        var settings = setup.Settings;
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, setup.Deflate));
+        _writer = new MessageWriter(setup.Deflate, setup.Settings.Deflate.CompressionThresholdBytes);
+        _queue = new OutboundQueue(settings.MaxQueuedBytes, settings.MaxQueuedMessages);
+        _readPump = new ReadPump(setup.Transport.Input, Self);
+        _lastReceived = _lastPing = Environment.TickCount64;
+        Open();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    IActorRef IConnectionContext.Self => Self;
+
+    IActorContext IConnectionContext.ActorContext => Context;
+
+    string? IConnectionContext.Subprotocol => _setup.Subprotocol;
+
+    protected override void PreStart()
+    {
+        _writeTask = _queue.PumpAsync(_setup.Transport.Output);
+        _readTask = _readPump.RunAsync();
+    }
+
+    private void Open()
+    {
+        Receive<Connection.BytesReceived>(OnBytesReceived);
+        Receive<Connection.Deliver>(d => ((IConnectionContext)this).Deliver(d.Frame));
+        Receive<Connection.Send>(s => ((IConnectionContext)this).Send(s.OpCode, s.Payload.Span));
+        Receive<Connection.Close>(c => BecomeClosing(c.Status, discardQueued: false));
+        Receive<Connection.HeartbeatTick>(_ => OnHeartbeatTick());
+        Receive<Connection.TransportFailed>(OnTransportFailed);
+        ReceiveAny(OnOther);
+    }
+
+    private void OnOther(object message)
+    {
+        if (!_setup.Handler.OnActorMessage(this, message))
+            Unhandled(message);
+    }
+}
