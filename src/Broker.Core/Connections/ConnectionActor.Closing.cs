@@ -109,8 +109,8 @@ internal sealed partial class ConnectionActor
         _queue.Finish(null, discardQueued: false);
         _readPump.Stop();
         _setup.Handler.OnStopped(this);
-        _reader.Dispose();
-        _writer.Dispose();
+        _reader?.Dispose();
+        _writer?.Dispose();
         _ = ReleaseTransportAsync(_setup, _readTask, _writeTask);
     }
 

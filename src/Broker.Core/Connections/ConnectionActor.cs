@@ -13,8 +13,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
 {
     private readonly ConnectionSetup _setup;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly MessageReader _reader;
-    private readonly MessageWriter _writer;
+    private MessageReader _reader = null!;
+    private MessageWriter _writer = null!;
     private readonly OutboundQueue _queue;
     private readonly PooledFrameWriter _frames = new();
     private readonly ReadPump _readPump;
@@ -24,10 +24,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     public ConnectionActor(ConnectionSetup setup)
     {
         _setup = setup;
-        var settings = setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, setup.Deflate));
-        _writer = new MessageWriter(setup.Deflate, setup.Settings.Deflate.CompressionThresholdBytes);
-        _queue = new OutboundQueue(settings.MaxQueuedBytes, settings.MaxQueuedMessages);
+        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages);
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
         Open();
@@ -41,9 +38,14 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
 
     string? IConnectionContext.Subprotocol => _setup.Subprotocol;
 
+    // The write pump starts first and the codec is built here rather than in the constructor: if building it fails,
+    // the actor still stops through PostStop, whose 1011 Close the running write pump delivers.
     protected override void PreStart()
     {
         _writeTask = _queue.PumpAsync(_setup.Transport.Output);
+        var settings = _setup.Settings;
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
     }
 
