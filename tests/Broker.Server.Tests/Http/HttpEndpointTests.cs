@@ -107,4 +107,19 @@ public sealed class HttpEndpointTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Handshake_ConnectionLimitReached_Returns503UntilOneCloses()
+    {
+        await using var broker = await TestBroker.StartAsync("broker.limits.max-connections = 1");
+        await using var first = await RawClient.OpenAsync(broker.Http);
+
+        var head = await RawRequestAsync(broker, "GET /echo HTTP/1.1\r\nHost: HOST\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        await first.SendFrameAsync(0x8, RawClient.ClosePayload(1000));
+        Assert.True(await first.ServerClosedTcpAsync());
+
+        Assert.StartsWith("HTTP/1.1 503", head);
+        await WebSocketClients.AssertEchoWorksAsync(broker);
+    }
 }
