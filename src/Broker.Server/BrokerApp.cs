@@ -30,6 +30,8 @@ internal static class BrokerApp
         builder.Services.AddAkka("broker", (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
+            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
                 registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
         });

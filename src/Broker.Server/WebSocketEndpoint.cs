@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
@@ -19,6 +20,11 @@ internal sealed class WebSocketEndpoint(
     ConnectionCounters counters,
     ILogger logger)
 {
+    // Small reads: an idle connection's pending read holds one buffer of this size.
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 512, leaveOpen: true);
+
+    private static readonly StreamPipeWriterOptions WriterOptions = new(leaveOpen: true);
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -52,10 +58,11 @@ internal sealed class WebSocketEndpoint(
         {
             foreach (var (name, value) in result.Headers)
                 context.Response.Headers[name] = value;
-            await upgrade.UpgradeAsync();
-            // After the 101, Kestrel's body reader and writer are the raw connection: no stream wrapper, no copy.
+            var upgraded = await upgrade.UpgradeAsync();
+            // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
+            // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
             var setup = new ConnectionSetup(
-                new UpgradedPipe(request.BodyReader, context.Response.BodyWriter),
+                new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
                 context.Abort,
                 handler,
                 result.Deflate,
