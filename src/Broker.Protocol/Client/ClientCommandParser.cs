@@ -22,6 +22,9 @@ public static class ClientCommandParser
     // Maximum depth of data; deeper nesting is bad_json rather than a stack risk.
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
+    // Stands in for an oversized topic token: one character longer than the limit, so validation reports the length.
+    private static readonly string TooLongTopic = new('a', TopicName.MaxLength + 1);
+
     /// <summary>Parses <paramref name="payload"/> (one complete, UTF-8-valid text message).</summary>
     public static ClientCommand Parse(ReadOnlySequence<byte> payload)
     {
@@ -79,13 +82,21 @@ public static class ClientCommandParser
                 case Key.Topic:
                     fields.TopicKind = kind;
                     if (kind == JsonTokenType.String)
-                        fields.Topic = reader.GetString();
+                        fields.Topic = ReadTopic(ref reader);
                     break;
                 case Key.Data:
                     fields.Data = value;
                     break;
             }
         }
+    }
+
+    // An escape is at most 6 bytes per character, so a longer raw token cannot be a valid topic: report it as too long
+    // without allocating a string as large as the frame.
+    private static string ReadTopic(ref Utf8JsonReader reader)
+    {
+        var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        return rawLength > TopicName.MaxLength * 6 ? TooLongTopic : reader.GetString()!;
     }
 
     private static ClientCommand Validate(in Fields fields)

@@ -31,13 +31,25 @@ public static class ServerMessageWriter
     /// </summary>
     public static void WriteAck(IBufferWriter<byte> output, ReadOnlySequence<byte> id, string? topic, long? offset)
     {
-        var length = AckStart.Length + (int)id.Length + 1
+        if (id.IsSingleSegment)
+            WriteAck(output, id.FirstSpan, topic, offset);
+        else
+            WriteAck(output, id.ToArray(), topic, offset);
+    }
+
+    /// <summary>
+    /// Writes an ack echoing <paramref name="id"/> (raw JSON, e.g. kept from <see cref="ClientCommand.Id"/> until the
+    /// backplane answered a publish), with <paramref name="topic"/> for subscribe, unsubscribe and publish (null for
+    /// ping) and <paramref name="offset"/> for publish (null otherwise).
+    /// </summary>
+    public static void WriteAck(IBufferWriter<byte> output, ReadOnlySpan<byte> id, string? topic, long? offset)
+    {
+        var length = AckStart.Length + id.Length + 1
             + (topic is null ? 0 : TopicField.Length + topic.Length + 1)
             + (offset is null ? 0 : OffsetField.Length + DigitCount(offset.Value));
         var span = output.GetSpan(length);
         var at = Append(span, 0, AckStart);
-        id.CopyTo(span[at..]);
-        at += (int)id.Length;
+        at = Append(span, at, id);
         if (topic is not null)
         {
             at = Append(span, at, TopicField);
@@ -58,6 +70,18 @@ public static class ServerMessageWriter
     /// (escaped as JSON requires), echoing <paramref name="id"/> when it is not empty.
     /// </summary>
     public static void WriteError(IBufferWriter<byte> output, ReadOnlySequence<byte> id, ClientError error, string message)
+    {
+        if (id.IsSingleSegment)
+            WriteError(output, id.FirstSpan, error, message);
+        else
+            WriteError(output, id.ToArray(), error, message);
+    }
+
+    /// <summary>
+    /// Writes an error with the stable <paramref name="error"/> code and a human-readable <paramref name="message"/>
+    /// (escaped as JSON requires), echoing the raw JSON <paramref name="id"/> when it is not empty.
+    /// </summary>
+    public static void WriteError(IBufferWriter<byte> output, ReadOnlySpan<byte> id, ClientError error, string message)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         writer.WriteStartObject();

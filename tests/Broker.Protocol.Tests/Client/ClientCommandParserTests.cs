@@ -63,9 +63,20 @@ public class ClientCommandParserTests
         var json = "{\"type\":\"publish\",\"topic\":\"t\",\"data\":" + data + "}";
 
         var command = Parse(json);
+        var split = ClientCommandParser.Parse(TestSequence.Split(Encoding.UTF8.GetBytes(json), 1));
 
         Assert.True(command.IsValid, command.ErrorMessage);
         Assert.Equal(Encoding.UTF8.GetBytes(data), command.Data.ToArray());
+        Assert.Equal(Encoding.UTF8.GetBytes(data), split.Data.ToArray());
+    }
+
+    [Fact]
+    public void Parse_HugeTopic_ReturnsBadTopic()
+    {
+        var command = Parse("{\"type\":\"subscribe\",\"topic\":\"" + new string('a', 100_000) + "\"}");
+
+        Assert.Equal(ClientError.BadTopic, command.Error);
+        Assert.Equal("topic is longer than 200 characters", command.ErrorMessage);
     }
 
     [Fact]

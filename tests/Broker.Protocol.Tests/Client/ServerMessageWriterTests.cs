@@ -62,9 +62,21 @@ public class ServerMessageWriterTests
     }
 
     [Fact]
+    public void WriteAck_IdSplitAcrossSegments_MatchesContiguousId()
+    {
+        var (split, whole) = (new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>());
+
+        ServerMessageWriter.WriteAck(split, TestSequence.Split(Encoding.UTF8.GetBytes("\"abcdef\""), 2), "t", 5);
+        ServerMessageWriter.WriteAck(whole, "\"abcdef\""u8, "t", 5);
+
+        Assert.Equal(whole.WrittenSpan, split.WrittenSpan);
+        Assert.Equal("""{"type":"ack","id":"abcdef","topic":"t","offset":5}""", Encoding.UTF8.GetString(split.WrittenSpan));
+    }
+
+    [Fact]
     public void WriteError_WithoutId_OmitsId()
     {
-        var error = Written(o => ServerMessageWriter.WriteError(o, default, ClientError.BadJson, "x"));
+        var error = Written(o => ServerMessageWriter.WriteError(o, ReadOnlySpan<byte>.Empty, ClientError.BadJson, "x"));
 
         Assert.False(error.TryGetProperty("id", out _));
         Assert.Equal("bad_json", error.GetProperty("code").GetString());
