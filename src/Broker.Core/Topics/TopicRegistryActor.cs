@@ -38,6 +38,14 @@ internal sealed class TopicRegistryActor : ReceiveActor
     // A topic actor that throws is stopped, not restarted: a restart would silently drop its subscriber list.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
+    // Topic actors are children and stop with the registry (also on a restart): drop their routes so the sink does not
+    // keep telling dead actors, and so a restarted registry starts from an empty table.
+    protected override void PostStop()
+    {
+        foreach (var (actor, key) in _keys)
+            _router.Remove(key, actor);
+    }
+
     private void OnCommand(string key, object command, bool isSubscribe)
     {
         if (_entries.TryGetValue(key, out var entry))
@@ -62,7 +70,7 @@ internal sealed class TopicRegistryActor : ReceiveActor
     private void SubscribeBackplane(string key, Entry entry)
     {
         entry.State = State.Subscribing;
-        _backplane.SubscribeAsync(key).PipeTo(Self,
+        Start(() => _backplane.SubscribeAsync(key)).PipeTo(Self,
             success: () => new BackplaneSubscribed(key),
             failure: e => new BackplaneSubscribeFailed(key, e));
     }
@@ -123,7 +131,7 @@ internal sealed class TopicRegistryActor : ReceiveActor
         }
         AckPendingUnsubscribes(key, entry);
         entry.State = State.Unsubscribing;
-        _backplane.UnsubscribeAsync(key).PipeTo(Self,
+        Start(() => _backplane.UnsubscribeAsync(key)).PipeTo(Self,
             success: () => new BackplaneUnsubscribed(key, null),
             failure: e => new BackplaneUnsubscribed(key, e));
     }
@@ -152,6 +160,19 @@ internal sealed class TopicRegistryActor : ReceiveActor
         entry.Actor = actor;
         entry.State = State.Active;
         Replay(entry);
+    }
+
+    // A backplane that throws before returning its task must not crash the registry: treat it as a failed task.
+    private static Task Start(Func<Task> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
     }
 
     private static void Replay(Entry entry)

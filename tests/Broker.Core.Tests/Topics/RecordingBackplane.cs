@@ -23,9 +23,10 @@ internal sealed class RecordingBackplane : IBackplane
     public Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
         Calls.Enqueue("+" + pattern);
-        return FailSubscribes
-            ? Task.FromException(new BackplaneUnavailableException("redis is down"))
-            : _inner.SubscribeAsync(pattern, cancellationToken);
+        // Throws before returning a task, the harshest way a backplane can fail.
+        if (FailSubscribes)
+            throw new BackplaneUnavailableException("redis is down");
+        return _inner.SubscribeAsync(pattern, cancellationToken);
     }
 
     public Task UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)

@@ -268,4 +268,20 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
         Publish("t");
         Assert.Equal(1, Received(probe).Offset);
     }
+
+    [Fact]
+    public void Registry_Stopped_RemovesEveryRoute()
+    {
+        var registry = Registry(Long);
+        var probe = CreateTestProbe();
+        Subscribe(registry, "t", probe);
+        Subscribe(registry, "t.*", probe);
+        Watch(registry);
+
+        Sys.Stop(registry);
+
+        ExpectTerminated(registry);
+        Assert.Null(_router.Find("t"));
+        Assert.Null(_router.Find("t.*"));
+    }
 }
