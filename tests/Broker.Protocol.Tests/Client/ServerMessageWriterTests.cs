@@ -130,4 +130,18 @@ public class ServerMessageWriterTests
         ServerMessageWriter.WriteMessage(json, "a.b", 7, data);
         Assert.Equal(FrameWriter.Encode(OpCode.Text, json), frame);
     }
+
+    [Fact]
+    public void WriteMessage_IntoPreparedBuffer_AllocatesNothing()
+    {
+        var data = "{\"k\":1}"u8.ToArray();
+        var buffer = new byte[ServerMessageWriter.GetMessageLength("chat.lobby", 123_456, data.Length)];
+        ServerMessageWriter.WriteMessage(buffer, "chat.lobby", 123_456, data);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var written = ServerMessageWriter.WriteMessage(buffer, "chat.lobby", 123_456, data);
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(buffer.Length, written);
+    }
 }

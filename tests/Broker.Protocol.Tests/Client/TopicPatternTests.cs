@@ -33,4 +33,18 @@ public class TopicPatternTests
     {
         Assert.Equal(expected, TopicPattern.Matches(pattern, topic));
     }
+
+    [Fact]
+    public void Matches_Repeated_AllocatesNothing()
+    {
+        TopicPattern.Matches("a.*.>", "a.b.c.d");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var matches = 0;
+        for (var i = 0; i < 1000; i++)
+            matches += TopicPattern.Matches("a.*.>", "a.b.c.d") ? 1 : 0;
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1000, matches);
+    }
 }
