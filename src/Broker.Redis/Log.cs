@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
         Message = "Redis backplane connecting to {Endpoint} (tls {Tls}, key prefix '{KeyPrefix}')")]
     public static partial void Connecting(ILogger logger, string endpoint, bool tls, string keyPrefix);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
+        Message = "Redis backplane could not confirm the subscription change for {Pattern} now ({Reason}); it applies on reconnect")]
+    public static partial void SubscriptionDeferred(ILogger logger, string pattern, string reason);
 }

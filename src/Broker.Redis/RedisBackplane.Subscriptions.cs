@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Broker.Core.Backplane;
 using StackExchange.Redis;
 
 namespace Broker.Redis;
@@ -14,7 +13,10 @@ public sealed partial class RedisBackplane
     /// <summary>
     /// Idempotent, not reference-counted: the topic registry calls it for a pattern's first local subscriber.
     /// A concrete topic is a SUBSCRIBE to its channel; a wildcard pattern a PSUBSCRIBE to its glob
-    /// (<see cref="RedisNames.PatternChannel"/>), filtered exactly on arrival. Completes once Redis confirmed it.
+    /// (<see cref="RedisNames.PatternChannel"/>), filtered exactly on arrival. Subscriptions are the node's desired
+    /// state: StackExchange.Redis registers one before sending it and re-sends every registered one after a reconnect.
+    /// So while Redis is down this still succeeds (the node is unhealthy and nothing flows anyway) and the subscription
+    /// takes effect when Redis is back; while Redis is up it completes once Redis has processed the SUBSCRIBE.
     /// </summary>
     public async Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
@@ -25,11 +27,15 @@ public sealed partial class RedisBackplane
             if (_subscriptions.ContainsKey(pattern)) return;
             var wildcard = TopicPattern.IsWildcard(pattern);
             var channel = wildcard ? _names.PatternChannel(pattern) : _names.TopicChannel(pattern);
-            var queue = await Redis(() => redis.GetSubscriber().SubscribeAsync(channel), pattern).ConfigureAwait(false);
+            var subscriber = redis.GetSubscriber();
+            // Fire-and-forget returns the registered queue even when Redis is unreachable (an awaited SUBSCRIBE would
+            // throw and lose the queue while the multiplexer keeps it registered and re-subscribes it later).
+            var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
             var subscription = new Subscription(pattern, wildcard ? TopicPattern.Parse(pattern) : null, queue);
             _subscriptions.Add(pattern, subscription);
             // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
             queue.OnMessage(message => OnMessage(subscription, message));
+            await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false); // travels behind the SUBSCRIBE
         }
         finally
         {
@@ -37,9 +43,13 @@ public sealed partial class RedisBackplane
         }
     }
 
-    /// <summary>Idempotent. After it completes no message of this subscription reaches the sink.</summary>
+    /// <summary>
+    /// Idempotent. After it completes no message of this subscription reaches the sink. While Redis is down it still
+    /// succeeds: the subscription is dropped locally, and Redis dropped it with the connection.
+    /// </summary>
     public async Task UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
+        var redis = _redis ?? throw new InvalidOperationException("the Redis backplane is not started");
         await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -47,7 +57,12 @@ public sealed partial class RedisBackplane
             // Inactive first: the queue may still hold messages; they are dropped, not delivered after the unsubscribe.
             subscription.Active = false;
             _gate?.Forget(topic => _subscriptions.Values.Any(s => s.Covers(topic)));
-            await Redis(() => subscription.Queue.UnsubscribeAsync(), pattern).ConfigureAwait(false);
+            await Quietly(async () =>
+            {
+                await subscription.Queue.UnsubscribeAsync().ConfigureAwait(false);
+                // The queue kept SubscribeAsync's fire-and-forget flag; the ping returns once Redis processed the UNSUBSCRIBE.
+                await redis.GetSubscriber().PingAsync().ConfigureAwait(false);
+            }, pattern).ConfigureAwait(false);
         }
         finally
         {
@@ -79,20 +94,19 @@ public sealed partial class RedisBackplane
         }
     }
 
-    private static async Task<T> Redis<T>(Func<Task<T>> command, string pattern)
+    // Subscription changes are registered locally before they are sent, so a Redis failure here only delays them
+    // until the reconnect; it is logged (the outage itself is logged once by the health handler), not thrown.
+    private async Task Quietly(Func<Task> command, string pattern)
     {
         try
         {
-            return await command().ConfigureAwait(false);
+            await command().ConfigureAwait(false);
         }
         catch (RedisException e)
         {
-            throw new BackplaneUnavailableException($"Redis did not take the subscription change for {pattern}: {e.Message}", e);
+            Log.SubscriptionDeferred(_logger, pattern, e.Message);
         }
     }
-
-    private static async Task Redis(Func<Task> command, string pattern) =>
-        await Redis(async () => { await command().ConfigureAwait(false); return true; }, pattern).ConfigureAwait(false);
 
     private sealed class Subscription(string key, TopicPattern? pattern, ChannelMessageQueue queue)
     {
