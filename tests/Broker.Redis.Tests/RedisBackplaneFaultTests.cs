@@ -11,13 +11,14 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
     private readonly RedisServerProcess _server = RedisServerProcess.Start();
     private readonly RecordingSink _sinkA = new();
     private readonly RecordingSink _sinkB = new();
+    private readonly RecordingLogger<RedisBackplane> _logA = new();
     private RedisBackplane _nodeA = null!;
     private RedisBackplane _nodeB = null!;
 
     public async Task InitializeAsync()
     {
         var settings = RedisFixture.Settings(_server, RedisFixture.NewPrefix());
-        _nodeA = await RedisFixture.StartNodeAsync(settings, _sinkA);
+        _nodeA = await RedisFixture.StartNodeAsync(settings, _sinkA, _logA);
         _nodeB = await RedisFixture.StartNodeAsync(settings, _sinkB);
     }
 
@@ -73,6 +74,8 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(3, offsets.Count).Select(i => (long)i), offsets);
         Assert.Equal(1, await _nodeA.PublishAsync("feed.news.eu", RedisBackplaneTests.Bytes("pattern")));
         await Eventually.TrueAsync(() => _sinkB.Deliveries.Any(d => d.Topic == "feed.news.eu"), Bound, "pattern restored");
+        // The multiplexer reports each failed connection and retry; the outage and the recovery are logged once each.
+        Assert.Equal([3001, 3002], _logA.EventIds.Where(id => id is 3001 or 3002));
         var history = await RedisBackplaneTests.Read(_nodeB, "room.lobby", 0, 100);
         Assert.Equal(Enumerable.Range(1, 2 + offsets.Count).Select(i => (long)i), history.Select(h => h.Offset));
     }

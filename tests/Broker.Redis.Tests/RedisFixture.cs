@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Broker.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker.Redis.Tests;
@@ -17,9 +18,10 @@ public sealed class RedisFixture : IDisposable
             .ParseString($"broker.redis {{ endpoint = \"{server.Endpoint}\", key-prefix = \"{prefix}\" }}")
             .WithFallback(Defaults.Config));
 
-    public static async Task<RedisBackplane> StartNodeAsync(RedisSettings settings, RecordingSink sink)
+    public static async Task<RedisBackplane> StartNodeAsync(RedisSettings settings, RecordingSink sink,
+        ILogger<RedisBackplane>? logger = null)
     {
-        var node = new RedisBackplane(settings, NullLogger<RedisBackplane>.Instance);
+        var node = new RedisBackplane(settings, logger ?? NullLogger<RedisBackplane>.Instance);
         await node.StartAsync(sink, CancellationToken.None);
         return node;
     }
