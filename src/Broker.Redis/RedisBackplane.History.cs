@@ -18,7 +18,7 @@ public sealed partial class RedisBackplane
     public async IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> ReadHistoryAsync(string topic,
         long afterOffset, int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var redis = _redis ?? throw new InvalidOperationException("the Redis backplane is not started");
+        var redis = _redis ?? throw NotRunning();
         ArgumentOutOfRangeException.ThrowIfNegative(afterOffset);
         var key = _names.HistoryKey(topic);
         var next = afterOffset + 1;

@@ -20,7 +20,7 @@ public sealed partial class RedisBackplane
     /// </summary>
     public async Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
-        var redis = _redis ?? throw new InvalidOperationException("the Redis backplane is not started");
+        var redis = _redis ?? throw NotRunning();
         await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -49,7 +49,8 @@ public sealed partial class RedisBackplane
     /// </summary>
     public async Task UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
-        var redis = _redis ?? throw new InvalidOperationException("the Redis backplane is not started");
+        if (_disposed) return; // shutdown closed every subscription with the connection
+        var redis = _redis ?? throw NotRunning();
         await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -16,6 +16,7 @@ public sealed partial class RedisBackplane : IBackplane
     private readonly RedisNames _names;
     private readonly RedisValue _historyLength;
     private ConnectionMultiplexer? _redis;
+    private volatile bool _disposed;
     private DeliveryGate? _gate;
 
     public RedisBackplane(RedisSettings settings, ILogger<RedisBackplane> logger)
@@ -35,7 +36,7 @@ public sealed partial class RedisBackplane : IBackplane
     /// </summary>
     public async Task StartAsync(IBackplaneSink sink, CancellationToken cancellationToken)
     {
-        if (_redis is not null) throw new InvalidOperationException("the Redis backplane is already started");
+        if (_redis is not null || _disposed) throw new InvalidOperationException("the Redis backplane is already started");
         _gate = new DeliveryGate(sink);
         var options = ConfigurationOptions.Parse(_settings.Endpoint);
         options.Password = _settings.Password.Length == 0 ? null : _settings.Password;
@@ -60,7 +61,7 @@ public sealed partial class RedisBackplane : IBackplane
     public async ValueTask<long> PublishAsync(string topic, ReadOnlyMemory<byte> data,
         CancellationToken cancellationToken = default)
     {
-        var redis = _redis ?? throw new InvalidOperationException("the Redis backplane is not started");
+        var redis = _redis ?? throw NotRunning();
         cancellationToken.ThrowIfCancellationRequested();
         RedisKey[] keys = [_names.OffsetKey(topic), _names.HistoryKey(topic)];
         RedisValue[] args = [data, _historyLength, _names.TopicChannel(topic).ToString()];
@@ -84,6 +85,7 @@ public sealed partial class RedisBackplane : IBackplane
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         var redis = Interlocked.Exchange(ref _redis, null);
         if (redis is null) return;
         redis.ConnectionFailed -= OnConnectionFailed;
@@ -91,6 +93,11 @@ public sealed partial class RedisBackplane : IBackplane
         await redis.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
         await redis.DisposeAsync().ConfigureAwait(false);
     }
+
+    // A publish racing node shutdown gets the ordinary "not accepted" error; one before StartAsync is a wiring bug.
+    private Exception NotRunning() => _disposed
+        ? new BackplaneUnavailableException("the Redis backplane is shut down")
+        : new InvalidOperationException("the Redis backplane is not started");
 
     private static int Milliseconds(TimeSpan span) => (int)Math.Min(int.MaxValue, span.TotalMilliseconds);
 }

@@ -101,6 +101,26 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
         Assert.DoesNotContain(_sinkB.Deliveries, d => d.Topic == "gone");
     }
 
+    [Fact]
+    public async Task StartAsync_RedisDownAtStart_StartsUnhealthyAndHealsWhenRedisAppears()
+    {
+        _server.Kill();
+        var sink = new RecordingSink();
+        await using var node = await RedisFixture.StartNodeAsync(RedisFixture.Settings(_server, RedisFixture.NewPrefix()), sink);
+        Assert.False(node.IsHealthy);
+        await Assert.ThrowsAsync<BackplaneUnavailableException>(
+            () => node.PublishAsync("t", RedisBackplaneTests.Bytes("x")).AsTask().WaitAsync(Bound));
+        await node.SubscribeAsync("t").WaitAsync(Bound);
+
+        _server.Restart();
+        await Eventually.TrueAsync(() => node.IsHealthy, Bound, "healthy once Redis is up");
+        await Eventually.TrueAsync(() =>
+        {
+            TryPublish(node, "t");
+            return sink.Deliveries.Count > 0;
+        }, Bound, "delivering once Redis is up");
+    }
+
     private static void TryPublish(RedisBackplane node, string topic)
     {
         try

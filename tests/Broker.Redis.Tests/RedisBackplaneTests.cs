@@ -164,6 +164,16 @@ public sealed class RedisBackplaneTests(RedisFixture redis) : IClassFixture<Redi
         Assert.Empty(await Read(_nodeB, "no.such.topic", 0, 10));
     }
 
+    [Fact]
+    public async Task PublishAsync_AfterDispose_ThrowsBackplaneUnavailable()
+    {
+        await _nodeA.DisposeAsync();
+
+        await Assert.ThrowsAsync<Core.Backplane.BackplaneUnavailableException>(
+            () => _nodeA.PublishAsync("t", Bytes("x")).AsTask());
+        Assert.False(_nodeA.IsHealthy);
+    }
+
     internal static async Task<List<(long Offset, byte[] Data)>> Read(RedisBackplane node, string topic, long after, int max)
     {
         var result = new List<(long, byte[])>();
