@@ -64,7 +64,7 @@ public sealed partial class RedisBackplane : IBackplane
         var redis = _redis ?? throw NotRunning();
         cancellationToken.ThrowIfCancellationRequested();
         RedisKey[] keys = [_names.OffsetKey(topic), _names.HistoryKey(topic)];
-        RedisValue[] args = [data, _historyLength, _names.TopicChannel(topic).ToString()];
+        RedisValue[] args = [data, _historyLength, _names.ChannelName(topic)];
         try
         {
             var pending = redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Text, keys, args);

@@ -21,7 +21,9 @@ internal sealed class RedisNames(string prefix)
 
     public RedisKey HistoryKey(string topic) => $"{prefix}{{{topic}}}:log";
 
-    public RedisChannel TopicChannel(string topic) => RedisChannel.Literal(_channelPrefix + topic);
+    public string ChannelName(string topic) => _channelPrefix + topic;
+
+    public RedisChannel TopicChannel(string topic) => RedisChannel.Literal(ChannelName(topic));
 
     /// <summary>
     /// PSUBSCRIBE glob for a wildcard pattern: every <c>*</c> or <c>&gt;</c> segment becomes glob <c>*</c>, which also

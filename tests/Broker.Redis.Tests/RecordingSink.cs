@@ -2,8 +2,6 @@ using Broker.Core.Backplane;
 
 namespace Broker.Redis.Tests;
 
-public sealed record Delivery(string Topic, long Offset, byte[] Data);
-
 /// <summary>Test-only sink: records deliveries in arrival order and lets a test await a count.</summary>
 public sealed class RecordingSink : IBackplaneSink
 {
