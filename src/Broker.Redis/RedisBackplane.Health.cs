@@ -21,7 +21,7 @@ public sealed partial class RedisBackplane
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType == ConnectionType.Subscription) _gate?.Reset();
-        if (_redis is { IsConnected: true } && Interlocked.Exchange(ref _outage, 0) == 1)
+        if (IsHealthy && Interlocked.Exchange(ref _outage, 0) == 1)
             Log.RedisRestored(_logger, _settings.Endpoint);
     }
 }

@@ -27,7 +27,8 @@ public sealed partial class RedisBackplane : IBackplane
         _historyLength = settings.HistoryLength;
     }
 
-    public bool IsHealthy => _redis is { IsConnected: true } && Volatile.Read(ref _outage) == 0;
+    /// <summary>Both connections up: commands (publish) and the subscriber (deliveries to this node).</summary>
+    public bool IsHealthy => _redis is { IsConnected: true } redis && redis.GetSubscriber().IsConnected();
 
     /// <summary>
     /// Connects without waiting for Redis to be up (AbortOnConnectFail = false): a node starts degraded and heals when
