@@ -1,4 +1,5 @@
 using System.Text;
+using Broker.Testing;
 using StackExchange.Redis;
 
 namespace Broker.Redis.Tests;
@@ -121,6 +122,30 @@ public sealed class RedisBackplaneTests(RedisFixture redis) : IClassFixture<Redi
         var lobby = _sinkB.Deliveries.Where(d => d.Topic == "chat.lobby").Select(d => d.Offset);
         Assert.Equal(Enumerable.Range(1, 51).Select(i => (long)i), lobby);
         Assert.Single(_sinkB.Deliveries, d => d.Topic == "chat.end");
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_OverlappingSubscriptionsChurnDuringPublishing_SinkSeesStrictlyIncreasingOffsets()
+    {
+        await _nodeB.SubscribeAsync("churn.*");
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400; i++) await _nodeA.PublishAsync("churn.a", Bytes($"m{i}"));
+        });
+        while (!publishing.IsCompleted)
+        {
+            await _nodeB.SubscribeAsync("churn.a");
+            await _nodeB.SubscribeAsync("churn.>");
+            await _nodeB.UnsubscribeAsync("churn.a");
+            await _nodeB.UnsubscribeAsync("churn.>");
+        }
+        await publishing;
+        await _nodeA.PublishAsync("churn.end", Bytes("end"));
+        await Eventually.TrueAsync(() => _sinkB.Deliveries.Any(d => d.Topic == "churn.end"), TimeSpan.FromSeconds(15), "marker");
+
+        var offsets = _sinkB.Deliveries.Where(d => d.Topic == "churn.a").Select(d => d.Offset).ToArray();
+        Assert.Equal(offsets.Order().Distinct(), offsets);
+        Assert.Equal(400L, offsets[^1]);
     }
 
     [Fact]
