@@ -6,7 +6,7 @@ namespace Broker.Redis;
 public sealed partial class RedisBackplane
 {
     // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
-    // Redis subscription state never disagree; delivery reads the map without the lock.
+    // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
@@ -44,8 +44,9 @@ public sealed partial class RedisBackplane
     }
 
     /// <summary>
-    /// Idempotent. After it completes no message of this subscription reaches the sink. While Redis is down it still
-    /// succeeds: the subscription is dropped locally, and Redis dropped it with the connection.
+    /// Idempotent. Once it completes, messages still queued for this subscription are dropped (one already being handed
+    /// to the sink may finish). While Redis is down it still succeeds: the subscription is dropped locally, and Redis
+    /// dropped it with the connection. Patterns no remaining subscription covers lose their dedup mark.
     /// </summary>
     public async Task UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {
