@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Broker.Protocol.Client;
 using StackExchange.Redis;
 
 namespace Broker.Redis;
@@ -25,13 +26,13 @@ public sealed partial class RedisBackplane
         try
         {
             if (_subscriptions.ContainsKey(pattern)) return;
-            var wildcard = TopicPattern.IsWildcard(pattern);
+            var wildcard = TopicName.IsPattern(pattern);
             var channel = wildcard ? _names.PatternChannel(pattern) : _names.TopicChannel(pattern);
             var subscriber = redis.GetSubscriber();
             // Fire-and-forget returns the registered queue even when Redis is unreachable (an awaited SUBSCRIBE would
             // throw and lose the queue while the multiplexer keeps it registered and re-subscribes it later).
             var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
-            var subscription = new Subscription(pattern, wildcard ? TopicPattern.Parse(pattern) : null, queue);
+            var subscription = new Subscription(pattern, wildcard, queue);
             _subscriptions.Add(pattern, subscription);
             // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
             queue.OnMessage(message => OnMessage(subscription, message));
@@ -75,8 +76,8 @@ public sealed partial class RedisBackplane
     private void OnMessage(Subscription subscription, ChannelMessage message)
     {
         if (!subscription.Active) return;
-        var topic = subscription.Pattern is null ? subscription.Key : _names.TopicOf(message.Channel);
-        if (topic is null || subscription.Pattern?.Matches(topic) == false) return;
+        var topic = subscription.IsWildcard ? _names.TopicOf(message.Channel) : subscription.Key;
+        if (topic is null || !subscription.Covers(topic)) return;
 
         ReadOnlyMemory<byte> payload = message.Message;
         if (payload.Length < sizeof(long))
@@ -110,13 +111,13 @@ public sealed partial class RedisBackplane
         }
     }
 
-    private sealed class Subscription(string key, TopicPattern? pattern, ChannelMessageQueue queue)
+    private sealed class Subscription(string key, bool isWildcard, ChannelMessageQueue queue)
     {
         public string Key { get; } = key;
-        public TopicPattern? Pattern { get; } = pattern;
+        public bool IsWildcard { get; } = isWildcard;
         public ChannelMessageQueue Queue { get; } = queue;
         public volatile bool Active = true;
 
-        public bool Covers(string topic) => Pattern?.Matches(topic) ?? Key == topic;
+        public bool Covers(string topic) => IsWildcard ? TopicPattern.Matches(Key, topic) : Key == topic;
     }
 }

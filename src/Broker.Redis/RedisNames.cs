@@ -28,7 +28,7 @@ internal sealed class RedisNames(string prefix)
     /// <summary>
     /// PSUBSCRIBE glob for a wildcard pattern: every <c>*</c> or <c>&gt;</c> segment becomes glob <c>*</c>, which also
     /// matches dots, so the glob over-approximates (<c>chat.*</c> also gets <c>chat.eu.lobby</c>) and
-    /// <see cref="TopicPattern"/> filters exactly. Literal parts are glob-escaped in case the prefix holds <c>*?[]\</c>.
+    /// <see cref="Broker.Protocol.Client.TopicPattern"/> filters exactly. Literal parts are glob-escaped in case the prefix holds <c>*?[]\</c>.
     /// </summary>
     public RedisChannel PatternChannel(string pattern)
     {
