@@ -20,8 +20,9 @@ internal sealed class WebSocketEndpoint(
     ConnectionCounters counters,
     ILogger logger)
 {
-    // Small reads: an idle connection's pending read holds one buffer of this size.
-    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 4096, minimumReadSize: 512, leaveOpen: true);
+    // Zero-byte reads: an idle connection waits for data without holding a rented buffer (memory per idle connection).
+    private static readonly StreamPipeReaderOptions ReaderOptions =
+        new(bufferSize: 4096, minimumReadSize: 512, leaveOpen: true, useZeroByteReads: true);
 
     private static readonly StreamPipeWriterOptions WriterOptions = new(leaveOpen: true);
 
