@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Akka.Actor;
 using Akka.Event;
 using Broker.Protocol.Framing;
@@ -42,11 +43,26 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     // the actor still stops through PostStop, whose 1011 Close the running write pump delivers.
     protected override void PreStart()
     {
-        _writeTask = _queue.PumpAsync(_setup.Transport.Output);
+        _writeTask = RunWritePumpAsync(_queue, _setup.Transport.Output, Self);
         var settings = _setup.Settings;
         _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
+    }
+
+    // A socket that stops taking bytes ends the connection; a pump that drained our Close just ends.
+    private static async Task RunWritePumpAsync(OutboundQueue queue, PipeWriter output, IActorRef self)
+    {
+        try
+        {
+            if (await queue.PumpAsync(output))
+                return;
+            self.Tell(new Connection.TransportFailed("the socket stopped accepting writes"));
+        }
+        catch (Exception e)
+        {
+            self.Tell(new Connection.TransportFailed(e.Message));
+        }
     }
 
     private void Open()

@@ -44,8 +44,8 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
         _frames.Writer.TryComplete();
     }
 
-    /// <summary>The write pump: ends when the queue is finished and drained, or the socket fails.</summary>
-    public async Task PumpAsync(PipeWriter output)
+    /// <summary>The write pump: returns true once the finished queue is drained, false when the socket stopped taking bytes.</summary>
+    public async Task<bool> PumpAsync(PipeWriter output)
     {
         var reader = _frames.Reader;
         try
@@ -65,8 +65,9 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
                 }
                 var flush = await output.FlushAsync();
                 if (flush.IsCompleted || flush.IsCanceled)
-                    break;
+                    return false;
             }
+            return true;
         }
         finally
         {

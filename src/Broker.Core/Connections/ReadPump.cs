@@ -39,8 +39,9 @@ internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskS
                     return;
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e)
         {
+            // The pump is the boundary between the socket and the actor: whatever broke the read ends the connection.
             actor.Tell(new Connection.TransportFailed(e.Message));
         }
         finally

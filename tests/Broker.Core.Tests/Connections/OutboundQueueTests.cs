@@ -12,7 +12,7 @@ public sealed class OutboundQueueTests
 
     private static async Task<byte[]> DrainAsync(OutboundQueue queue, CountingWriter writer, Pipe pipe)
     {
-        await queue.PumpAsync(writer).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await queue.PumpAsync(writer).WaitAsync(TimeSpan.FromSeconds(10)));
         await pipe.Writer.CompleteAsync();
         var result = await pipe.Reader.ReadAsync();
         while (!result.IsCompleted)
