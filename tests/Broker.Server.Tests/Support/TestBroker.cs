@@ -1,4 +1,6 @@
 using Akka.Configuration;
+using Broker.Core.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 
 namespace Broker.Server.Tests.Support;
@@ -16,6 +18,9 @@ public sealed class TestBroker : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:PORT</summary>
     public Uri Http { get; }
+
+    /// <summary>The node's connection counters (slow consumers, heartbeat timeouts, open connections).</summary>
+    public ConnectionCounters Counters => _app.Services.GetRequiredService<ConnectionCounters>();
 
     public Uri Ws(string path = "/ws") => new($"ws://{Http.Authority}{path}");
 

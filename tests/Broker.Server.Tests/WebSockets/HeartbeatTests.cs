@@ -27,6 +27,7 @@ public sealed class HeartbeatTests
 
         Assert.Equal(4001, await silent.ReadCloseCodeAsync());
         Assert.True(await silent.ServerClosedTcpAsync());
+        Assert.Equal(1, broker.Counters.HeartbeatTimeouts);
         await WebSocketClients.AssertEchoWorksAsync(broker);
     }
 

@@ -27,6 +27,7 @@ public sealed class SlowConsumerTests
         }
 
         Assert.True(dropped || await SawCloseOrEofAsync(slow, expectedCode: 4000));
+        Assert.Equal(1, broker.Counters.SlowConsumers);
         await WebSocketClients.AssertEchoWorksAsync(broker);
     }
 
