@@ -28,18 +28,15 @@ public struct Utf8Validator
         if (_pendingLength > 0)
             return !final; // the chunk was used up and the code point is still unfinished
 
-        if (Utf8.IsValid(chunk))
-            return true;
-
-        // Invalid or merely cut short: only the last code point may be unfinished. Find its lead byte (at most 3 back).
-        var tailStart = chunk.Length - 1;
-        while (tailStart > 0 && chunk.Length - tailStart < 3 && IsContinuation(chunk[tailStart]))
-            tailStart--;
-        var tail = chunk[tailStart..];
-        if (final || Rune.DecodeFromUtf8(tail, out _, out _) != OperationStatus.NeedMoreData
-            || !Utf8.IsValid(chunk[..tailStart]))
+        // Only the last code point may be unfinished: validate everything before it once, then judge it on its own.
+        var tailStart = final ? chunk.Length : UnfinishedTailStart(chunk);
+        if (!Utf8.IsValid(chunk[..tailStart]))
             return false;
-
+        if (tailStart == chunk.Length)
+            return true;
+        var tail = chunk[tailStart..];
+        if (Rune.DecodeFromUtf8(tail, out _, out _) != OperationStatus.NeedMoreData)
+            return false;
         for (var i = 0; i < tail.Length; i++)
             _pending |= (uint)tail[i] << (8 * i);
         _pendingLength = tail.Length;
@@ -81,5 +78,15 @@ public struct Utf8Validator
         }
     }
 
-    private static bool IsContinuation(byte b) => (b & 0xC0) == 0x80;
+    // Where the last code point starts when its lead byte announces more bytes than the chunk holds, else the length.
+    private static int UnfinishedTailStart(ReadOnlySpan<byte> chunk)
+    {
+        var lead = chunk.Length - 1;
+        while (lead >= 0 && chunk.Length - lead <= 3 && (chunk[lead] & 0xC0) == 0x80)
+            lead--;
+        if (lead < 0 || chunk.Length - lead > 3)
+            return chunk.Length; // no lead byte within reach: either complete or invalid, IsValid decides
+        var needed = chunk[lead] switch { >= 0xF8 => 1, >= 0xF0 => 4, >= 0xE0 => 3, >= 0xC0 => 2, _ => 1 };
+        return chunk.Length - lead < needed ? lead : chunk.Length;
+    }
 }
