@@ -30,13 +30,9 @@ internal readonly struct FrameHeader(byte first, byte second, long payloadLength
 
     public bool Fin => (first & 0x80) != 0;
     public bool Rsv1 => (first & 0x40) != 0;
-    public bool Rsv2Or3 => (first & 0x30) != 0;
     public OpCode OpCode => (OpCode)(first & 0x0F);
     public bool IsControl => (first & 0x08) != 0;
     public bool Masked => (second & 0x80) != 0;
-
-    /// <summary>The 7-bit length field: 126 and 127 announce a 16- or 64-bit extended length.</summary>
-    public int ShortLength => second & 0x7F;
 
     public long PayloadLength => payloadLength;
 

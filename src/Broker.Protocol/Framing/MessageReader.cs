@@ -17,6 +17,8 @@ namespace Broker.Protocol.Framing;
 /// pooled buffer the reader owns, which goes back to the pool on the next call to <see cref="TryRead"/> or on
 /// <see cref="Dispose"/>; an idle reader holds no buffer. Text is validated fragment by fragment, so invalid UTF-8 fails
 /// with the fragment that contains it, not at the end of the message.
+/// With a pipe: call <see cref="TryRead"/> until it returns false, handling each message before the next call, then
+/// <c>AdvanceTo(buffer.Start, buffer.End)</c>.
 /// </remarks>
 public sealed partial class MessageReader : IDisposable
 {
