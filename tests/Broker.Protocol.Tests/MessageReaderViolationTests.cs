@@ -120,6 +120,29 @@ public class MessageReaderViolationTests
     }
 
     [Fact]
+    public void TryRead_InvalidUtf8AtStartOfLargeFragment_FailsBeforeFragmentEnds()
+    {
+        using var reader = new MessageReader(new MessageReaderOptions(1 << 20));
+        var fragment = Frame(OpCode.Text, [0x61, 0xFF, .. new byte[1000]], fin: false);
+
+        var error = Assert.Throws<WebSocketProtocolException>(() => ReaderHarness.ReadAll(reader, fragment[..20], 1));
+
+        Assert.Equal(CloseStatus.InvalidPayloadData, error.Status);
+    }
+
+    [Fact]
+    public void TryRead_CompressionBombInOneFrame_FailsBeforeFrameEnds()
+    {
+        var bomb = Compress(new byte[16 << 20]);
+        using var reader = new MessageReader(new MessageReaderOptions(MaxMessageBytes: 64 << 10, Deflate));
+        var frame = Frame(OpCode.Binary, bomb, rsv1: true);
+
+        var error = Assert.Throws<WebSocketProtocolException>(() => ReaderHarness.ReadAll(reader, frame[..(frame.Length / 2)], 512));
+
+        Assert.Equal(CloseStatus.MessageTooBig, error.Status);
+    }
+
+    [Fact]
     public void TryRead_CodePointSplitAcrossFragments_IsAccepted()
     {
         using var reader = new MessageReader(new MessageReaderOptions(1 << 20));

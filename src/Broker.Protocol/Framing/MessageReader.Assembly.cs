@@ -38,6 +38,30 @@ public sealed partial class MessageReader
             ProtocolErrors.Throw(CloseStatus.InvalidPayloadData, "text message ends inside a UTF-8 sequence");
     }
 
+    private void StartFramePayload(in FrameHeader header)
+    {
+        _frameRemaining = header.PayloadLength;
+        _frameFin = header.Fin;
+        _frameMaskKey = header.Masked ? header.MaskKey : 0;
+        _frameMaskOffset = 0;
+    }
+
+    // Unmasks, appends and validates whatever part of the current frame's payload is buffered, so invalid UTF-8 or an
+    // inflation past the limit fails as soon as the offending bytes arrive. True when this completed the message.
+    private bool ConsumeFramePayload(ref ReadOnlySequence<byte> buffer)
+    {
+        var chunk = buffer.Slice(0, Math.Min(buffer.Length, _frameRemaining));
+        if (_frameMaskKey != 0)
+            _frameMaskOffset = Unmask(chunk, _frameMaskKey, _frameMaskOffset);
+        _frameRemaining -= chunk.Length;
+        buffer = buffer.Slice(chunk.End);
+        var messageEnds = _frameFin && _frameRemaining == 0;
+        if (chunk.IsEmpty && !messageEnds)
+            return false;
+        Append(chunk, messageEnds);
+        return messageEnds;
+    }
+
     private ReceivedMessage CompleteBufferedMessage()
     {
         var message = new ReceivedMessage(_messageOpCode, new ReadOnlySequence<byte>(_buffer!, 0, _length));

@@ -11,12 +11,13 @@ namespace Broker.Protocol.Framing;
 /// decompresses, validates UTF-8 incrementally and enforces every RFC 6455 §5 rule. One per connection, not thread-safe.
 /// </summary>
 /// <remarks>
-/// A frame is processed once it is wholly buffered; until then nothing is consumed (only its header is checked, so a bad
-/// header or an oversized length fails before the payload arrives). An unfragmented, uncompressed message is returned as
-/// a slice of the input without copying. Fragments of a fragmented message and inflated bytes are copied once into a
-/// pooled buffer the reader owns, which goes back to the pool on the next call to <see cref="TryRead"/> or on
-/// <see cref="Dispose"/>; an idle reader holds no buffer. Text is validated fragment by fragment, so invalid UTF-8 fails
-/// with the fragment that contains it, not at the end of the message.
+/// Every header is checked as soon as its first two bytes arrive, and its length before the payload is waited for, so a
+/// bad or oversized frame fails early. An unfragmented, uncompressed message (the common case) is returned as a slice of
+/// the input without copying: nothing of it is consumed until the whole frame is buffered. Fragments of a fragmented
+/// message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a pooled buffer
+/// the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first bad byte.
+/// That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>; an idle
+/// reader holds no buffer.
 /// With a pipe: call <see cref="TryRead"/> until it returns false, handling each message before the next call, then
 /// <c>AdvanceTo(buffer.Start, buffer.End)</c>.
 /// </remarks>
@@ -35,6 +36,13 @@ public sealed partial class MessageReader : IDisposable
     private bool _messageCompressed;
     private Utf8Validator _utf8;
     private byte[]? _buffer;
+
+    // The frame of that message whose payload is still arriving.
+    private long _frameRemaining;
+    private bool _frameFin;
+    private int _frameMaskKey;
+    private int _frameMaskOffset;
+
     private int _length;
     private bool _bufferHandedOut;
     private bool _disposed;
@@ -63,12 +71,36 @@ public sealed partial class MessageReader : IDisposable
         ReturnHandedOutBuffer();
         while (true)
         {
+            if (_frameRemaining > 0)
+            {
+                if (ConsumeFramePayload(ref buffer))
+                {
+                    message = CompleteBufferedMessage();
+                    return true;
+                }
+                if (_frameRemaining > 0)
+                    break;
+            }
             if (!FrameHeader.TryPeekStart(buffer, out var first, out var second))
                 break;
             CheckFrameStart(first, second);
             if (!FrameHeader.TryRead(buffer, first, second, out var header))
                 break;
             CheckPayloadLength(header);
+            if (!header.IsControl && (header.OpCode == OpCode.Continuation || !header.Fin || header.Rsv1))
+            {
+                // Part of a fragmented or compressed message: copied out anyway, so take its payload as it arrives.
+                if (header.OpCode != OpCode.Continuation)
+                    StartBufferedMessage(header.OpCode, header.Rsv1);
+                buffer = buffer.Slice(header.Length);
+                StartFramePayload(header);
+                if (ConsumeFramePayload(ref buffer))
+                {
+                    message = CompleteBufferedMessage();
+                    return true;
+                }
+                continue;
+            }
             if (buffer.Length - header.Length < header.PayloadLength)
                 break;
 
@@ -86,25 +118,12 @@ public sealed partial class MessageReader : IDisposable
                 return true;
             }
 
-            if (header.OpCode != OpCode.Continuation && header.Fin && !header.Rsv1)
-            {
-                // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
-                if (header.OpCode == OpCode.Text && !IsValidUtf8(payload))
-                    ProtocolErrors.Throw(CloseStatus.InvalidPayloadData, "text message is not valid UTF-8");
-                buffer = rest;
-                message = new ReceivedMessage(header.OpCode, payload);
-                return true;
-            }
-
-            if (header.OpCode != OpCode.Continuation)
-                StartBufferedMessage(header.OpCode, header.Rsv1);
-            Append(payload, header.Fin);
+            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
+            if (header.OpCode == OpCode.Text && !IsValidUtf8(payload))
+                ProtocolErrors.Throw(CloseStatus.InvalidPayloadData, "text message is not valid UTF-8");
             buffer = rest;
-            if (header.Fin)
-            {
-                message = CompleteBufferedMessage();
-                return true;
-            }
+            message = new ReceivedMessage(header.OpCode, payload);
+            return true;
         }
         message = default;
         return false;
@@ -123,16 +142,13 @@ public sealed partial class MessageReader : IDisposable
     }
 
     // RFC 6455 §5.3: the payload is pipe memory the reader may write; unmask each segment, carrying the key position.
-    private static void Unmask(in ReadOnlySequence<byte> payload, int maskKey)
+    private static int Unmask(in ReadOnlySequence<byte> payload, int maskKey, int offset = 0)
     {
         if (payload.IsSingleSegment)
-        {
-            Masking.Unmask(MemoryMarshal.AsMemory(payload.First).Span, maskKey, 0);
-            return;
-        }
-        var offset = 0;
+            return Masking.Unmask(MemoryMarshal.AsMemory(payload.First).Span, maskKey, offset);
         foreach (var segment in payload)
             offset = Masking.Unmask(MemoryMarshal.AsMemory(segment).Span, maskKey, offset);
+        return offset;
     }
 
     private static bool IsValidUtf8(in ReadOnlySequence<byte> payload)
