@@ -80,7 +80,16 @@ internal sealed unsafe class Deflater : IDisposable
         return written - FlushTail.Length;
     }
 
+    // Per-thread compressors (MessageWriter) are never disposed; this frees their native state once their thread is gone.
+    ~Deflater() => Release();
+
     public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
     {
         if (_disposed)
             return;

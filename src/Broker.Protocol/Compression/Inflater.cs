@@ -73,7 +73,16 @@ internal sealed unsafe class Inflater : IDisposable
         }
     }
 
+    // A reader dropped without Dispose still frees the native state.
+    ~Inflater() => Release();
+
     public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
     {
         if (_disposed)
             return;
