@@ -1,7 +1,5 @@
-using Akka.Event;
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text.Unicode;
+using Akka.Event;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 
@@ -41,34 +39,13 @@ internal sealed partial class ConnectionActor
         Become(Closing);
     }
 
-    // §5.5.1 / §7.4: a Close payload is empty, or a valid code plus a UTF-8 reason.
+    // MessageReader already failed malformed Close payloads (§5.5.1, §7.4) with 1002/1007, so this one is valid.
     private void OnPeerClose(in ReadOnlySequence<byte> payload)
     {
-        var status = CloseStatus.NormalClosure;
-        if (payload.Length == 1)
-        {
-            FinishWith(CloseStatus.ProtocolError);
-            return;
-        }
-        if (payload.Length >= 2)
-        {
-            Span<byte> data = stackalloc byte[125];
-            payload.CopyTo(data);
-            var code = BinaryPrimitives.ReadUInt16BigEndian(data);
-            if (!CloseStatusRules.IsValidOnWire(code))
-            {
-                FinishWith(CloseStatus.ProtocolError);
-                return;
-            }
-            if (!Utf8.IsValid(data[2..(int)payload.Length]))
-            {
-                FinishWith(CloseStatus.InvalidPayloadData);
-                return;
-            }
-            status = (CloseStatus)code;
-        }
-        // §7.1.1: the peer's Close completes our handshake, or we echo its code; either way the server closes TCP first.
-        FinishWith(status);
+        ClosePayload.TryRead(payload, out var status, out _);
+        // §7.1.1: the peer's Close completes our handshake, or we echo its code (1000 when it sent none); either way the
+        // server closes TCP first.
+        FinishWith(status == CloseStatus.NoStatusReceived ? CloseStatus.NormalClosure : status);
     }
 
     private void FinishWith(CloseStatus status)
@@ -82,9 +59,8 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         _closeSent = true;
-        Span<byte> code = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(code, (ushort)status);
-        FrameWriter.Write(_frames, OpCode.Close, code);
+        Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
+        FrameWriter.Write(_frames, OpCode.Close, payload[..ClosePayload.Write(payload, status)]);
         _queue.Finish(_frames.Detach(isClose: true), discardQueued);
     }
 

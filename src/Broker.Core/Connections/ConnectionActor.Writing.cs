@@ -1,5 +1,5 @@
-using Akka.Event;
 using System.Buffers;
+using Akka.Event;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 
