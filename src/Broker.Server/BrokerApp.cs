@@ -63,14 +63,14 @@ internal static class BrokerApp
             ? Results.Text("stopping", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
 
-        // /ws echoes until the pub/sub protocol handler replaces EchoHandler here.
-        Map("/ws", EchoHandler.Instance);
+        // /ws echoes until the pub/sub protocol handler's factory replaces this one.
+        Map("/ws", () => EchoHandler.Instance);
         if (settings.Http.EchoEndpoint)
-            Map("/echo", EchoHandler.Instance);
+            Map("/echo", () => EchoHandler.Instance);
 
-        void Map(string path, IMessageHandler handler)
+        void Map(string path, Func<IMessageHandler> newHandler)
         {
-            var endpoint = new WebSocketEndpoint(handler, settings, handshake, supervisor, counters, logger);
+            var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
     }

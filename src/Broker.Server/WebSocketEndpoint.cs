@@ -10,10 +10,11 @@ namespace Broker.Server;
 
 /// <summary>
 /// One WebSocket path: validates the handshake (Broker.Protocol), answers 101 through Kestrel's upgrade feature, then
-/// hands the raw pipes to a connection actor running this endpoint's <see cref="IMessageHandler"/>.
+/// hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from this endpoint's factory
+/// (one per connection, so a handler may keep per-connection state such as subscriptions).
 /// </summary>
 internal sealed class WebSocketEndpoint(
-    IMessageHandler handler,
+    Func<IMessageHandler> newHandler,
     BrokerSettings settings,
     HandshakeOptions handshake,
     IRequiredActor<ConnectionsActor> connections,
@@ -65,7 +66,7 @@ internal sealed class WebSocketEndpoint(
             var setup = new ConnectionSetup(
                 new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
                 context.Abort,
-                handler,
+                newHandler(),
                 result.Deflate,
                 result.Subprotocol,
                 settings.WebSocket,
