@@ -1,18 +1,18 @@
 using Akka.Configuration;
 using Broker.Server;
 
-Config config;
+WebApplication app;
 try
 {
-    config = BrokerConfig.Load(args, Environment.GetEnvironmentVariables(), BrokerConfig.DefaultsPath);
+    app = BrokerApp.Build(BrokerConfig.Load(args, Environment.GetEnvironmentVariables(), BrokerConfig.DefaultsPath));
 }
 catch (Exception e) when (e is ArgumentException or IOException or ConfigurationException)
 {
+    // Bad flags, an unreadable --config file or an invalid setting: say which, and exit like a CLI tool.
     await Console.Error.WriteLineAsync($"broker: {e.Message}");
     return 2;
 }
 
-var app = BrokerApp.Build(config);
 await app.StartAsync();
 Console.WriteLine($"Broker listening on {BrokerApp.BoundAddress(app)}");
 await app.WaitForShutdownAsync();
