@@ -17,7 +17,7 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
     private int _count;
     private int _discard;
 
-    /// <summary>Queues a frame; false when either bound would be exceeded (the frame is then not queued).</summary>
+    /// <summary>Queues a frame; false when either bound would be exceeded (the caller still owns the frame).</summary>
     public bool TryEnqueue(OutboundFrame frame)
     {
         if (Volatile.Read(ref _count) >= maxFrames || Volatile.Read(ref _bytes) + frame.Bytes.Length > maxBytes)
@@ -26,6 +26,8 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
         Interlocked.Increment(ref _count);
         if (_frames.Writer.TryWrite(frame))
             return true;
+        // The queue is finished: our Close is out and §5.5.1 forbids anything after it, so the frame is dropped;
+        // that is not an overflow.
         Uncount(frame);
         frame.Release();
         return true;
