@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Broker.Protocol.Client;
 
@@ -9,10 +10,13 @@ internal static class ApiResults
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
+    // The default encoder escapes '>' (HTML safety); topics such as chat.> read better unescaped in a JSON response.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task JsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         var body = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
             write(writer);
         context.Response.StatusCode = status;
         context.Response.ContentType = JsonContentType;
