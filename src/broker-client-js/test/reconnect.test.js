@@ -1,0 +1,85 @@
+// Reconnect against the real broker: the broker is SIGKILLed (clients see 1006) and started again on the same port.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { BrokerClient } from '../broker-client.js';
+import { restartBroker, startBroker } from '../testing/broker-process.js';
+import { Inbox, uniqueTopic, waitForState } from '../testing/waiting.js';
+
+const clients = [];
+const brokers = [];
+
+after(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await Promise.all(brokers.map((broker) => broker.kill()));
+});
+
+function client(url) {
+  const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500 } });
+  clients.push(created);
+  return created;
+}
+
+test('reconnect_BrokerKilledAndRestarted_ResubscribesAndSendsQueuedPublish', async () => {
+  const first = await startBroker();
+  brokers.push(first);
+  const subscriber = client(first.wsUrl);
+  const states = [];
+  subscriber.on('state', (state, detail) => states.push([state, detail.code]));
+  await subscriber.connect();
+  const topic = uniqueTopic('re');
+  const inbox = new Inbox();
+  await subscriber.subscribe(topic, inbox.handler);
+  const reconnecting = waitForState(subscriber, 'reconnecting');
+
+  await first.kill();
+  assert.equal((await reconnecting).code, 1006);
+  const queued = subscriber.publish(topic, 'queued while down');
+  brokers.push(await restartBroker(first.port));
+  await waitForState(subscriber, 'open');
+  const { offset } = await queued;
+  const [message] = await inbox.take(1);
+
+  assert.deepEqual(message, { data: 'queued while down', topic, offset });
+  assert.deepEqual(states.slice(0, 2).map(([state]) => state), ['connecting', 'open']);
+  assert.equal(states.at(-1)[0], 'open');
+  assert.ok(states.some(([state, code]) => state === 'reconnecting' && code === 1006));
+});
+
+test('reconnect_BrokerKilled_EveryInFlightPublishSettlesAckedOrConnectionLost', async () => {
+  const broker = await startBroker();
+  brokers.push(broker);
+  const publisher = client(broker.wsUrl);
+  await publisher.connect();
+  const reconnecting = waitForState(publisher, 'reconnecting');
+  const topic = uniqueTopic('lost');
+  // Which publishes the broker acked before the kill is a race; each one must settle either way, none may hang.
+  const outcomes = Array.from({ length: 200 }, (_, i) =>
+    publisher.publish(topic, i).then(() => 'acked', (error) => error.code));
+
+  await broker.kill();
+  await reconnecting;
+  const settled = await Promise.all(outcomes);
+
+  assert.deepEqual(settled.filter((outcome) => outcome !== 'acked' && outcome !== 'connection_lost'), []);
+  await publisher.close();
+  assert.equal(publisher.state, 'closed');
+});
+
+test('connect_NothingListening_KeepsReconnectingUntilTheBrokerStarts', async () => {
+  const probe = await startBroker();
+  const port = probe.port;
+  await probe.kill();
+  const late = client(`ws://127.0.0.1:${port}/ws`);
+  const retries = [];
+  late.on('state', (state, detail) => state === 'reconnecting' && retries.push(detail));
+
+  const opened = late.connect();
+  await waitForState(late, 'reconnecting');
+  brokers.push(await restartBroker(port));
+  await opened;
+
+  assert.equal(late.state, 'open');
+  assert.ok(retries.every((retry) => retry.code === 1006 && retry.delayMs >= 0 && retry.delayMs < 500));
+  assert.deepEqual(retries.map((retry) => retry.attempt), retries.map((_, i) => i + 1));
+});
