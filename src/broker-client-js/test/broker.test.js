@@ -4,19 +4,22 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { BrokerClient } from '../broker-client.js';
 import { startBroker } from '../testing/broker-process.js';
-import { Inbox, uniqueTopic } from '../testing/waiting.js';
+import { Inbox, uniqueTopic, waitForState } from '../testing/waiting.js';
+
+// Every network await below is bounded: a test that hangs fails after this long instead.
+const BOUNDED = { timeout: 60_000 };
 
 let broker;
 const clients = [];
 
 before(async () => {
   broker = await startBroker();
-});
+}, BOUNDED);
 
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
   await broker?.kill();
-});
+}, BOUNDED);
 
 async function connected() {
   const client = new BrokerClient(broker.wsUrl, { WebSocket, backoff: { baseMs: 50, maxMs: 500 } });
@@ -25,7 +28,7 @@ async function connected() {
   return client;
 }
 
-test('publish_SubscribedTopic_AckOffsetMatchesDeliveredMessage', async () => {
+test('publish_SubscribedTopic_AckOffsetMatchesDeliveredMessage', BOUNDED, async () => {
   const client = await connected();
   const topic = uniqueTopic('rt');
   const inbox = new Inbox();
@@ -39,7 +42,7 @@ test('publish_SubscribedTopic_AckOffsetMatchesDeliveredMessage', async () => {
   assert.equal(client.lastOffset(topic), offset);
 });
 
-test('publish_TwoPublishersTwoSubscribers_BothSeeTheSameOrderWithConsecutiveOffsets', async () => {
+test('publish_TwoPublishersTwoSubscribers_BothSeeTheSameOrderWithConsecutiveOffsets', BOUNDED, async () => {
   const [a, b] = [await connected(), await connected()];
   const topic = uniqueTopic('order');
   const [inboxA, inboxB] = [new Inbox(), new Inbox()];
@@ -53,7 +56,7 @@ test('publish_TwoPublishersTwoSubscribers_BothSeeTheSameOrderWithConsecutiveOffs
   assert.deepEqual(acks.map((ack) => ack.offset).sort((x, y) => x - y), seenA.map((m) => m.offset));
 });
 
-test('publish_InvalidTopic_RejectsWithBadTopicCode', async () => {
+test('publish_InvalidTopic_RejectsWithBadTopicCode', BOUNDED, async () => {
   const client = await connected();
 
   await assert.rejects(client.publish('chat..lobby', 1), { name: 'BrokerError', code: 'bad_topic' });
@@ -61,7 +64,7 @@ test('publish_InvalidTopic_RejectsWithBadTopicCode', async () => {
   assert.equal(client.state, 'open');
 });
 
-test('subscribe_InvalidTopic_RejectsWithBadTopicCodeAndForgetsIt', async () => {
+test('subscribe_InvalidTopic_RejectsWithBadTopicCodeAndForgetsIt', BOUNDED, async () => {
   const client = await connected();
 
   await assert.rejects(client.subscribe('chat.', () => {}), { code: 'bad_topic' });
@@ -69,7 +72,7 @@ test('subscribe_InvalidTopic_RejectsWithBadTopicCodeAndForgetsIt', async () => {
   assert.equal(typeof (await client.ping()), 'number');
 });
 
-test('subscribe_StarWildcard_DeliversOneSegmentTopicsWithConcreteTopic', async () => {
+test('subscribe_StarWildcard_DeliversOneSegmentTopicsWithConcreteTopic', BOUNDED, async () => {
   const [subscriber, publisher] = [await connected(), await connected()];
   const root = uniqueTopic('wc');
   const inbox = new Inbox();
@@ -87,7 +90,7 @@ test('subscribe_StarWildcard_DeliversOneSegmentTopicsWithConcreteTopic', async (
   assert.equal(subscriber.lastOffset(`${root}.a`), 2);
 });
 
-test('subscribe_TrailingWildcard_DeliversDeeperTopics', async () => {
+test('subscribe_TrailingWildcard_DeliversDeeperTopics', BOUNDED, async () => {
   const client = await connected();
   const root = uniqueTopic('gt');
   const inbox = new Inbox();
@@ -99,7 +102,7 @@ test('subscribe_TrailingWildcard_DeliversDeeperTopics', async () => {
   assert.deepEqual(message, { data: 'deep', topic: `${root}.eu.lobby`, offset: 1 });
 });
 
-test('subscribe_ExactAndWildcardOverlap_EachHandlerGetsEachMessageOnce', async () => {
+test('subscribe_ExactAndWildcardOverlap_EachHandlerGetsEachMessageOnce', BOUNDED, async () => {
   const client = await connected();
   const root = uniqueTopic('dup');
   const [exact, wildcard, sentinel] = [new Inbox(), new Inbox(), new Inbox()];
@@ -119,7 +122,7 @@ test('subscribe_ExactAndWildcardOverlap_EachHandlerGetsEachMessageOnce', async (
   assert.deepEqual(sentinel.received.slice(0, 2).map((m) => m.data), [1, 2]);
 });
 
-test('unsubscribe_OneOfTwoHandlers_OnlyTheOtherKeepsReceiving', async () => {
+test('unsubscribe_OneOfTwoHandlers_OnlyTheOtherKeepsReceiving', BOUNDED, async () => {
   const client = await connected();
   const topic = uniqueTopic('unsub');
   const [kept, dropped] = [new Inbox(), new Inbox()];
@@ -133,7 +136,7 @@ test('unsubscribe_OneOfTwoHandlers_OnlyTheOtherKeepsReceiving', async () => {
   assert.equal(dropped.received.length, 0);
 });
 
-test('unsubscribe_LastHandler_ServerAcksAndResubscribeWorks', async () => {
+test('unsubscribe_LastHandler_ServerAcksAndResubscribeWorks', BOUNDED, async () => {
   const client = await connected();
   const topic = uniqueTopic('unsub2');
   const inbox = new Inbox();
@@ -146,7 +149,23 @@ test('unsubscribe_LastHandler_ServerAcksAndResubscribeWorks', async () => {
   assert.deepEqual((await inbox.take(1))[0].data, 'again');
 });
 
-test('ping_OpenConnection_ResolvesWithRoundTripMilliseconds', async () => {
+test('violations_TooManyInvalidCommands_ServerClosesWith4002AndClientStaysClosed', BOUNDED, async () => {
+  const client = await connected();
+  const states = [];
+  client.on('state', (state, detail) => states.push([state, detail.code]));
+  const closed = waitForState(client, 'closed');
+
+  // broker.limits.max-violations (100) invalid commands in a row close the connection with 4002.
+  const outcomes = await Promise.all(Array.from({ length: 101 }, () =>
+    client.publish('no..such', 1).then(() => 'acked', (error) => error.code)));
+  await closed;
+
+  assert.ok(outcomes.every((code) => ['bad_topic', 'connection_lost', 'closed'].includes(code)), outcomes.join());
+  assert.deepEqual(states, [['closed', 4002]]);
+  await assert.rejects(client.publish('chat.lobby', 1), { code: 'closed' });
+});
+
+test('ping_OpenConnection_ResolvesWithRoundTripMilliseconds', BOUNDED, async () => {
   const client = await connected();
 
   const rtt = await client.ping();
@@ -154,7 +173,7 @@ test('ping_OpenConnection_ResolvesWithRoundTripMilliseconds', async () => {
   assert.ok(rtt >= 0 && rtt < 15_000, `rtt ${rtt}`);
 });
 
-test('close_ByClient_StaysClosedAndRejectsPublishes', async () => {
+test('close_ByClient_StaysClosedAndRejectsPublishes', BOUNDED, async () => {
   const client = await connected();
   const states = [];
   client.on('state', (state) => states.push(state));
@@ -167,7 +186,7 @@ test('close_ByClient_StaysClosedAndRejectsPublishes', async () => {
   await assert.rejects(client.ping(), { code: 'not_connected' });
 });
 
-test('connect_AfterClose_OpensAgainAndResubscribes', async () => {
+test('connect_AfterClose_OpensAgainAndResubscribes', BOUNDED, async () => {
   const client = await connected();
   const topic = uniqueTopic('again');
   const inbox = new Inbox();

@@ -6,13 +6,16 @@ import { BrokerClient } from '../broker-client.js';
 import { restartBroker, startBroker } from '../testing/broker-process.js';
 import { Inbox, uniqueTopic, waitForState } from '../testing/waiting.js';
 
+// Every network await below is bounded: a test that hangs fails after this long instead.
+const BOUNDED = { timeout: 120_000 };
+
 const clients = [];
 const brokers = [];
 
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
   await Promise.all(brokers.map((broker) => broker.kill()));
-});
+}, BOUNDED);
 
 function client(url) {
   const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500 } });
@@ -20,7 +23,7 @@ function client(url) {
   return created;
 }
 
-test('reconnect_BrokerKilledAndRestarted_ResubscribesAndSendsQueuedPublish', async () => {
+test('reconnect_BrokerKilledAndRestarted_ResubscribesAndSendsQueuedPublish', BOUNDED, async () => {
   const first = await startBroker();
   brokers.push(first);
   const subscriber = client(first.wsUrl);
@@ -46,7 +49,32 @@ test('reconnect_BrokerKilledAndRestarted_ResubscribesAndSendsQueuedPublish', asy
   assert.ok(states.some(([state, code]) => state === 'reconnecting' && code === 1006));
 });
 
-test('reconnect_BrokerKilled_EveryInFlightPublishSettlesAckedOrConnectionLost', async () => {
+test('reconnect_BrokerStoppedGracefully_ReconnectsAfterGoingAwayAndResubscribes', BOUNDED, async () => {
+  const first = await startBroker();
+  brokers.push(first);
+  const subscriber = client(first.wsUrl);
+  await subscriber.connect();
+  const topic = uniqueTopic('away');
+  const inbox = new Inbox();
+  await subscriber.subscribe(topic, inbox.handler);
+  const reconnecting = waitForState(subscriber, 'reconnecting', 30_000);
+
+  await first.stop();
+  const { code } = await reconnecting;
+  const second = await restartBroker(first.port);
+  brokers.push(second);
+  await waitForState(subscriber, 'open');
+  // Resolves on the resubscribe's ack (the handler is already registered), so the publish below cannot race it.
+  await subscriber.subscribe(topic, inbox.handler);
+  const publisher = client(second.wsUrl);
+  await publisher.connect();
+  const { offset } = await publisher.publish(topic, 'after restart');
+
+  assert.equal(code, 1001);
+  assert.deepEqual(await inbox.take(1), [{ data: 'after restart', topic, offset }]);
+});
+
+test('reconnect_BrokerKilled_EveryInFlightPublishSettlesAckedOrConnectionLost', BOUNDED, async () => {
   const broker = await startBroker();
   brokers.push(broker);
   const publisher = client(broker.wsUrl);
@@ -66,7 +94,7 @@ test('reconnect_BrokerKilled_EveryInFlightPublishSettlesAckedOrConnectionLost', 
   assert.equal(publisher.state, 'closed');
 });
 
-test('connect_NothingListening_KeepsReconnectingUntilTheBrokerStarts', async () => {
+test('connect_NothingListening_KeepsReconnectingUntilTheBrokerStarts', BOUNDED, async () => {
   const probe = await startBroker();
   const port = probe.port;
   await probe.kill();

@@ -10,9 +10,17 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The server build the tests run; build.sh builds it (Release) before running npm test. */
 export const brokerDll = path.join(repoRoot, 'src/Broker.Server/bin/Release/net10.0/Broker.Server.dll');
 
+/** Brokers still running; killed when the test process exits, even after a failed or timed-out test. */
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) process.kill(child.pid, 'SIGKILL');
+});
+
 const LISTENING = /^Broker listening on (http:\/\/\S+)\s*$/m;
 const START_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 10_000;
+// broker.shutdown.drain-timeout (10 s by default) plus the process's own teardown.
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * Starts a broker on 127.0.0.1 and resolves once it printed its listening line.
@@ -27,6 +35,8 @@ export async function startBroker({ port = 0, args = [] } = {}) {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const httpUrl = await waitForListening(child);
   return new BrokerProcess(child, new URL(httpUrl));
 }
@@ -61,11 +71,20 @@ export class BrokerProcess {
   }
 
   /** SIGKILL by PID, so clients see an abrupt drop (1006); resolves once the process has exited. */
-  async kill() {
+  kill() {
+    return this._signal('SIGKILL', EXIT_TIMEOUT_MS);
+  }
+
+  /** SIGTERM by PID: a graceful shutdown, closing clients with 1001; resolves once the process has exited. */
+  stop() {
+    return this._signal('SIGTERM', STOP_TIMEOUT_MS);
+  }
+
+  async _signal(signal, timeoutMs) {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = onceExited(this.child);
-    process.kill(this.child.pid, 'SIGKILL');
-    await withTimeout(exited, EXIT_TIMEOUT_MS, `broker ${this.child.pid} did not exit`);
+    process.kill(this.child.pid, signal);
+    await withTimeout(exited, timeoutMs, `broker ${this.child.pid} did not exit on ${signal}`);
   }
 }
 

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startBroker } from '../../../src/broker-client-js/testing/broker-process.js';
 
+// Every network await below is bounded: a test that hangs fails after this long instead.
+const BOUNDED = { timeout: 120_000 };
+
 const WAIT_MS = 15_000;
 let broker;
 let browser;
@@ -17,12 +20,12 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 60_000,
   });
-});
+}, BOUNDED);
 
 after(async () => {
   await browser?.close();
   await broker?.kill();
-});
+}, BOUNDED);
 
 async function openChat(nick, viewport) {
   const context = await browser.newContext({ viewport });
@@ -52,7 +55,7 @@ function message(page, from, text) {
     .filter({ has: page.locator('.text', { hasText: text }) });
 }
 
-test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', async () => {
+test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, async () => {
   const room = `e2e${Math.random().toString(36).slice(2, 8)}`;
   const ann = await openChat('ann', { width: 1024, height: 700 });
   const bob = await openChat('bob', { width: 390, height: 760 }); // phone width
