@@ -20,6 +20,8 @@ export interface StateDetail {
   code?: number;
   /** WebSocket close reason, when the peer sent one. */
   reason?: string;
+  /** The socket's error event before that close, when there was one (e.g. ECONNREFUSED in Node). */
+  error?: Error;
   /** 'reconnecting' only: the number of this retry, 1 for the first after a drop. */
   attempt?: number;
   /** 'reconnecting' only: milliseconds until the retry. */

@@ -104,6 +104,7 @@ export class BrokerClient {
     this._socket = null;
     this._attempt = 0;
     this._openedAt = 0;
+    this._socketError = undefined;
     this._retryTimer = null;
     this._nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, onDrop: 'reject' | 'keep' | 'resolve'}>} */
@@ -280,10 +281,15 @@ export class BrokerClient {
       return;
     }
     this._socket = socket;
+    this._socketError = undefined;
     // Handlers check identity: a socket we abandoned must not touch the current connection's state.
     socket.onopen = () => this._socket === socket && this._onOpen();
     socket.onmessage = (event) => this._socket === socket && this._onFrame(event.data);
-    socket.onerror = (event) => this._socket === socket && this._emit('error', socketError(event));
+    // A failed attempt errors on every retry during an outage: the error rides on the next state event's detail
+    // instead of flooding 'error' listeners.
+    socket.onerror = (event) => {
+      if (this._socket === socket) this._socketError = socketError(event);
+    };
     socket.onclose = (event) => {
       // close() detaches the socket first, so a close we asked for only settles close()'s promise.
       if (this._socket === socket) this._onClose(event.code, event.reason);
@@ -306,18 +312,19 @@ export class BrokerClient {
 
   _onClose(code, reason) {
     this._socket = null;
+    const cause = this._socketError ? { code, reason, error: this._socketError } : { code, reason };
     const stable = this._openedAt !== 0 && now() - this._openedAt >= this._backoff.resetAfterMs;
     this._openedAt = 0;
     if (stable) this._attempt = 0;
     for (const sub of this._subscriptions.values()) sub.acked = false;
     this._dropPending(new BrokerError('connection_lost', `connection closed (${code}) before the reply`));
     if (!this._reconnect || !shouldReconnect(code)) {
-      this._enterClosed({ code, reason }, new BrokerError('closed', `connection closed with ${code}`));
+      this._enterClosed(cause, new BrokerError('closed', `connection closed with ${code}`));
       return;
     }
     const delayMs = backoffDelay(this._attempt, this._backoff.baseMs, this._backoff.maxMs);
     this._attempt += 1;
-    this._setState('reconnecting', { code, reason, attempt: this._attempt, delayMs });
+    this._setState('reconnecting', { ...cause, attempt: this._attempt, delayMs });
     this._retryTimer = setTimeout(() => this._openSocket(), delayMs);
   }
 

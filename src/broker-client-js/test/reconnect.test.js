@@ -108,6 +108,9 @@ test('connect_NothingListening_KeepsReconnectingUntilTheBrokerStarts', BOUNDED, 
   await opened;
 
   assert.equal(late.state, 'open');
+  assert.ok(retries.length > 0);
   assert.ok(retries.every((retry) => retry.code === 1006 && retry.delayMs >= 0 && retry.delayMs < 500));
+  // Each failed attempt carries its socket error on the state event (ws reports ECONNREFUSED).
+  assert.deepEqual(retries.map((retry) => retry.error?.code), retries.map(() => 'ECONNREFUSED'));
   assert.deepEqual(retries.map((retry) => retry.attempt), retries.map((_, i) => i + 1));
 });
