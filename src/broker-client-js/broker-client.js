@@ -194,10 +194,13 @@ export class BrokerClient {
     if (!sub) return Promise.resolve();
     if (handler) sub.handlers.delete(handler);
     else sub.handlers.clear();
+    // A subscribe() still waiting for its ack rejects once its handler is gone.
+    const aborted = new BrokerError('unsubscribed', `unsubscribed from ${topic} before the ack`);
+    const gone = sub.waiters.filter((waiter) => !sub.handlers.has(waiter.handler));
+    sub.waiters = sub.waiters.filter((waiter) => sub.handlers.has(waiter.handler));
+    for (const waiter of gone) waiter.reject(aborted);
     if (sub.handlers.size > 0) return Promise.resolve();
     this._subscriptions.delete(topic);
-    const aborted = new BrokerError('unsubscribed', `unsubscribed from ${topic} before the ack`);
-    for (const waiter of sub.waiters) waiter.reject(aborted);
     if (!this._isOpen()) return Promise.resolve();
     // The subscription dies with the connection anyway, so a drop before the ack still means "done".
     return this._request({ type: 'unsubscribe', topic }, 'resolve').then(() => undefined);
@@ -374,9 +377,15 @@ export class BrokerClient {
   /** Sends `command` with a fresh id; the returned promise settles on the reply carrying that id. */
   _request(command, onDrop) {
     const id = this._nextId++;
+    let frame;
+    try {
+      frame = JSON.stringify({ ...command, id });
+    } catch (error) {
+      return Promise.reject(error); // e.g. a BigInt or a cycle in publish data: nothing was sent
+    }
     return new Promise((resolve, reject) => {
       this._pending.set(id, { resolve, reject, onDrop });
-      this._socket.send(JSON.stringify({ ...command, id }));
+      this._socket.send(frame);
     });
   }
 

@@ -68,6 +68,8 @@ test('subscribe_InvalidTopic_RejectsWithBadTopicCodeAndForgetsIt', BOUNDED, asyn
   const client = await connected();
 
   await assert.rejects(client.subscribe('chat.', () => {}), { code: 'bad_topic' });
+  // Forgotten: a second attempt asks the server again instead of waiting on the failed entry.
+  await assert.rejects(client.subscribe('chat.', () => {}), { code: 'bad_topic' });
   // The connection stays usable after an error reply.
   assert.equal(typeof (await client.ping()), 'number');
 });
@@ -199,4 +201,27 @@ test('connect_AfterClose_OpensAgainAndResubscribes', BOUNDED, async () => {
   await client.publish(topic, 'back');
 
   assert.equal((await inbox.take(1))[0].data, 'back');
+});
+
+test('publish_DataJsonCannotEncode_RejectsWithoutSendingAndConnectionStaysUsable', BOUNDED, async () => {
+  const client = await connected();
+  const cyclic = {};
+  cyclic.self = cyclic;
+
+  await assert.rejects(client.publish(uniqueTopic('cyc'), cyclic), TypeError);
+  await assert.rejects(client.publish(uniqueTopic('cyc'), undefined), TypeError);
+
+  assert.equal((await client.publish(uniqueTopic('cyc'), 'fine')).offset, 1);
+});
+
+test('subscribe_HandlerRemovedBeforeAck_RejectsWithUnsubscribed', BOUNDED, async () => {
+  const client = await connected();
+  const topic = uniqueTopic('early');
+  const handler = () => {};
+
+  const subscribed = client.subscribe(topic, handler);
+  const unsubscribed = client.unsubscribe(topic, handler);
+
+  await assert.rejects(subscribed, { code: 'unsubscribed' });
+  await unsubscribed;
 });
