@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Broker.Protocol.Client;
+
+/// <summary>
+/// Parses one text-frame payload into a <see cref="ClientCommand"/> (docs/protocol.md, "Client → server").
+/// <list type="bullet">
+/// <item>The payload must be exactly one JSON object; anything else (or trailing content) is <c>bad_json</c>.</item>
+/// <item>Keys may come in any order (<c>data</c> before <c>type</c>); the command is judged after the whole object is read,
+/// so an error reply carries the <c>id</c> wherever it appeared.</item>
+/// <item>Unknown keys are ignored at any depth. A known key (<c>type</c>, <c>id</c>, <c>topic</c>, <c>data</c>) given twice is
+/// <c>bad_request</c>: accepting either copy would let two parsers disagree about what was published.</item>
+/// <item><c>data</c> is never parsed into objects: its exact byte range is returned, so nested values, whitespace and
+/// escapes pass through unchanged.</item>
+/// <item>Fields a command does not use (e.g. <c>data</c> on subscribe) are ignored, as unknown keys are.</item>
+/// </list>
+/// Stateless and thread-safe. Allocates only the topic string and an error message when there is an error.
+/// </summary>
+public static class ClientCommandParser
+{
+    // Maximum depth of data; deeper nesting is bad_json rather than a stack risk.
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
+
+    // Stands in for an oversized topic token: one character longer than the limit, so validation reports the length.
+    private static readonly string TooLongTopic = new('a', TopicName.MaxLength + 1);
+
+    /// <summary>Parses <paramref name="payload"/> (one complete, UTF-8-valid text message).</summary>
+    public static ClientCommand Parse(ReadOnlySequence<byte> payload)
+    {
+        var fields = new Fields();
+        try
+        {
+            var reader = new Utf8JsonReader(payload, Options);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return Fail(ClientError.BadJson, "the frame is not a JSON object", fields.Id);
+            ReadProperties(ref reader, payload, ref fields);
+            if (reader.Read())
+                return Fail(ClientError.BadJson, "the frame holds more than one JSON value", fields.Id);
+        }
+        catch (JsonException)
+        {
+            return Fail(ClientError.BadJson, "the frame is not valid JSON", fields.Id);
+        }
+        return fields.Duplicate is { } duplicate
+            ? Fail(ClientError.BadRequest, $"'{duplicate}' is given more than once", fields.Id)
+            : Validate(in fields);
+    }
+
+    /// <summary>Parses <paramref name="payload"/> held in one contiguous block.</summary>
+    public static ClientCommand Parse(ReadOnlyMemory<byte> payload) => Parse(new ReadOnlySequence<byte>(payload));
+
+    private static void ReadProperties(ref Utf8JsonReader reader, ReadOnlySequence<byte> payload, ref Fields fields)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = KeyOf(ref reader);
+            reader.Read();
+            var start = reader.TokenStartIndex;
+            var kind = reader.TokenType;
+            if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                reader.Skip();
+            if (key == Key.Unknown)
+                continue;
+            if ((fields.Seen & key) != 0)
+                fields.Duplicate ??= NameOf(key);
+            fields.Seen |= key;
+            var value = payload.Slice(start, reader.BytesConsumed - start);
+            switch (key)
+            {
+                case Key.Type:
+                    fields.TypeKind = kind;
+                    if (kind == JsonTokenType.String)
+                        fields.Type = TypeOf(ref reader);
+                    break;
+                case Key.Id:
+                    if (kind is JsonTokenType.Number or JsonTokenType.String)
+                        fields.Id = value;
+                    else
+                        fields.BadId = true;
+                    break;
+                case Key.Topic:
+                    fields.TopicKind = kind;
+                    if (kind == JsonTokenType.String)
+                        fields.Topic = ReadTopic(ref reader);
+                    break;
+                case Key.Data:
+                    fields.Data = value;
+                    break;
+            }
+        }
+    }
+
+    // An escape is at most 6 bytes per character, so a longer raw token cannot be a valid topic: report it as too long
+    // without allocating a string as large as the frame.
+    private static string ReadTopic(ref Utf8JsonReader reader)
+    {
+        var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        return rawLength > TopicName.MaxLength * 6 ? TooLongTopic : reader.GetString()!;
+    }
+
+    private static ClientCommand Validate(in Fields fields)
+    {
+        if (fields.BadId)
+            return Fail(ClientError.BadRequest, "'id' must be a number or a string", default);
+        if ((fields.Seen & Key.Type) == 0)
+            return Fail(ClientError.BadRequest, "'type' is missing", fields.Id);
+        if (fields.TypeKind != JsonTokenType.String)
+            return Fail(ClientError.BadRequest, "'type' must be a string", fields.Id);
+        if (fields.Type == ClientCommandType.None)
+            return Fail(ClientError.UnknownType, "'type' is not subscribe, unsubscribe, publish or ping", fields.Id);
+        if (fields.Type == ClientCommandType.Ping)
+            return new ClientCommand(ClientCommandType.Ping, fields.Id, null, default, ClientError.None, null);
+        if ((fields.Seen & Key.Topic) == 0)
+            return Fail(ClientError.BadRequest, "'topic' is missing", fields.Id, fields.Type);
+        if (fields.TopicKind != JsonTokenType.String)
+            return Fail(ClientError.BadRequest, "'topic' must be a string", fields.Id, fields.Type);
+        var publish = fields.Type == ClientCommandType.Publish;
+        if (TopicName.Validate(fields.Topic, allowWildcards: !publish) is { } reason)
+            return Fail(ClientError.BadTopic, reason, fields.Id, fields.Type);
+        if (publish && (fields.Seen & Key.Data) == 0)
+            return Fail(ClientError.BadRequest, "'data' is missing", fields.Id, fields.Type);
+        return new ClientCommand(fields.Type, fields.Id, fields.Topic, publish ? fields.Data : default, ClientError.None, null);
+    }
+
+    private static ClientCommand Fail(ClientError error, string message, ReadOnlySequence<byte> id,
+        ClientCommandType type = ClientCommandType.None) =>
+        new(type, id, null, default, error, message);
+
+    private static Key KeyOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("type"u8))
+            return Key.Type;
+        if (reader.ValueTextEquals("id"u8))
+            return Key.Id;
+        if (reader.ValueTextEquals("topic"u8))
+            return Key.Topic;
+        return reader.ValueTextEquals("data"u8) ? Key.Data : Key.Unknown;
+    }
+
+    private static ClientCommandType TypeOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("publish"u8))
+            return ClientCommandType.Publish;
+        if (reader.ValueTextEquals("subscribe"u8))
+            return ClientCommandType.Subscribe;
+        if (reader.ValueTextEquals("unsubscribe"u8))
+            return ClientCommandType.Unsubscribe;
+        return reader.ValueTextEquals("ping"u8) ? ClientCommandType.Ping : ClientCommandType.None;
+    }
+
+    private static string NameOf(Key key) => key switch
+    {
+        Key.Type => "type",
+        Key.Id => "id",
+        Key.Topic => "topic",
+        _ => "data",
+    };
+
+    [Flags]
+    private enum Key : byte
+    {
+        Unknown = 0,
+        Type = 1,
+        Id = 2,
+        Topic = 4,
+        Data = 8,
+    }
+
+    // What the object held, gathered in one pass and judged at the end (keys come in any order).
+    private struct Fields
+    {
+        public Key Seen;
+        public string? Duplicate;
+        public JsonTokenType TypeKind;
+        public ClientCommandType Type;
+        public ReadOnlySequence<byte> Id;
+        public bool BadId;
+        public JsonTokenType TopicKind;
+        public string? Topic;
+        public ReadOnlySequence<byte> Data;
+    }
+}

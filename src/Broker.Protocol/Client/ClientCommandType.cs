@@ -1,0 +1,16 @@
+namespace Broker.Protocol.Client;
+
+/// <summary>The commands a client sends on <c>/ws</c> (docs/protocol.md, "Client → server").</summary>
+public enum ClientCommandType : byte
+{
+    /// <summary>No command: the frame was rejected before its type was known.</summary>
+    None = 0,
+    /// <summary><c>subscribe</c>: start receiving a topic or wildcard pattern.</summary>
+    Subscribe,
+    /// <summary><c>unsubscribe</c>: stop receiving a topic or pattern exactly as subscribed (idempotent).</summary>
+    Unsubscribe,
+    /// <summary><c>publish</c>: send <c>data</c> to every subscriber of a concrete topic.</summary>
+    Publish,
+    /// <summary><c>ping</c>: an application-level round trip answered with an ack.</summary>
+    Ping,
+}
