@@ -17,8 +17,8 @@ after(async () => {
   await Promise.all(brokers.map((broker) => broker.kill()));
 }, BOUNDED);
 
-function client(url) {
-  const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500 } });
+function client(url, backoff = {}) {
+  const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500, ...backoff } });
   clients.push(created);
   return created;
 }
@@ -113,4 +113,30 @@ test('connect_NothingListening_KeepsReconnectingUntilTheBrokerStarts', BOUNDED, 
   // Each failed attempt carries its socket error on the state event (ws reports ECONNREFUSED).
   assert.deepEqual(retries.map((retry) => retry.error?.code), retries.map(() => 'ECONNREFUSED'));
   assert.deepEqual(retries.map((retry) => retry.attempt), retries.map((_, i) => i + 1));
+});
+
+test('reconnect_DropAfterStableConnection_BackoffStartsOverButNotAfterAShortOne', BOUNDED, async () => {
+  const broker = await startBroker();
+  brokers.push(broker);
+  const stable = client(broker.wsUrl, { resetAfterMs: 0 }); // every open connection counts as stable
+  const flaky = client(broker.wsUrl, { resetAfterMs: 3_600_000 }); // none does
+  const attempts = new Map([[stable, []], [flaky, []]]);
+  for (const [c, seen] of attempts) c.on('state', (state, detail) => state === 'reconnecting' && seen.push(detail.attempt));
+  await Promise.all([stable.connect(), flaky.connect()]);
+
+  const bothReconnecting = () => Promise.all([waitForState(stable, 'reconnecting'), waitForState(flaky, 'reconnecting')]);
+  let dropped = bothReconnecting();
+  await broker.kill();
+  await dropped;
+  const second = await restartBroker(broker.port);
+  brokers.push(second);
+  await Promise.all([waitForState(stable, 'open'), waitForState(flaky, 'open')]);
+  const before = new Map([...attempts].map(([c, seen]) => [c, seen.length]));
+  dropped = bothReconnecting();
+  await second.kill();
+  await dropped;
+
+  const firstAfterSecondDrop = (c) => attempts.get(c)[before.get(c)];
+  assert.equal(firstAfterSecondDrop(stable), 1);
+  assert.equal(firstAfterSecondDrop(flaky), before.get(flaky) + 1);
 });
