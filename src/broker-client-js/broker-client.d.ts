@@ -42,6 +42,13 @@ export interface BackoffOptions {
   resetAfterMs?: number;
 }
 
+export interface HeartbeatOptions {
+  /** How often (ms) an open connection sends an application-level ping. Default 30000. */
+  intervalMs?: number;
+  /** No frame at all within this long (ms) after a ping: the connection is dead; it is dropped with 4001 and reconnects. Default 10000. */
+  timeoutMs?: number;
+}
+
 export interface BrokerClientOptions {
   /** WebSocket implementation; defaults to globalThis.WebSocket. */
   WebSocket?: WebSocketConstructor;
@@ -50,6 +57,8 @@ export interface BrokerClientOptions {
   /** Reconnect after a drop whose close code allows it. Default true. */
   reconnect?: boolean;
   backoff?: BackoffOptions;
+  /** Client-side dead-connection detection; false turns it off. */
+  heartbeat?: HeartbeatOptions | false;
   /** Publishes kept while not connected and sent after (re)connecting; more reject with `queue_full`. Default 100; 0 rejects every publish while disconnected. */
   maxQueuedPublishes?: number;
 }

@@ -77,7 +77,11 @@ const DEFAULTS = Object.freeze({
   reconnect: true,
   backoff: Object.freeze({ baseMs: 500, maxMs: 30_000, resetAfterMs: 10_000 }),
   maxQueuedPublishes: 100,
+  heartbeat: Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 }),
 });
+
+/** Close code and reason the client reports when its own heartbeat finds the connection dead (as the server's 4001). */
+const HEARTBEAT_TIMEOUT = Object.freeze({ code: 4001, reason: 'heartbeat timeout' });
 
 /** WebSocket.OPEN; read from the constant because implementations share it, not from the instance. */
 const OPEN = 1;
@@ -98,6 +102,7 @@ export class BrokerClient {
     this._reconnect = options.reconnect ?? DEFAULTS.reconnect;
     this._backoff = { ...DEFAULTS.backoff, ...options.backoff };
     this._maxQueuedPublishes = options.maxQueuedPublishes ?? DEFAULTS.maxQueuedPublishes;
+    this._heartbeat = options.heartbeat === false ? null : { ...DEFAULTS.heartbeat, ...options.heartbeat };
 
     this._state = 'closed';
     this._listeners = { state: new Set(), error: new Set() };
@@ -106,6 +111,9 @@ export class BrokerClient {
     this._openedAt = 0;
     this._socketError = undefined;
     this._retryTimer = null;
+    this._heartbeatTimer = null;
+    this._heartbeatDeadline = null;
+    this._lastFrameAt = 0;
     this._nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, onDrop: 'reject' | 'keep' | 'resolve'}>} */
     this._pending = new Map();
@@ -118,7 +126,6 @@ export class BrokerClient {
     /** Concrete topic -> offset last received, across connections (for resuming). */
     this._lastOffsets = new Map();
     this._connectWaiters = [];
-    this._closeWaiters = [];
   }
 
   /** 'connecting' | 'open' | 'reconnecting' | 'closed' */
@@ -149,12 +156,12 @@ export class BrokerClient {
   close() {
     clearTimeout(this._retryTimer);
     this._retryTimer = null;
+    this._stopHeartbeat();
     const socket = this._socket;
-    const closed = socket
-      ? new Promise((resolve) => this._closeWaiters.push(resolve))
-      : Promise.resolve();
     this._socket = null;
-    if (socket) socket.close(1000);
+    // Detached from the client, the socket's close event now only settles this promise.
+    const closed = socket ? new Promise((resolve) => { socket.onclose = () => resolve(); }) : Promise.resolve();
+    socket?.close(1000);
     this._enterClosed({ code: 1000, reason: '' }, new BrokerError('closed', 'the client was closed'));
     return closed;
   }
@@ -293,11 +300,7 @@ export class BrokerClient {
     socket.onerror = (event) => {
       if (this._socket === socket) this._socketError = socketError(event);
     };
-    socket.onclose = (event) => {
-      // close() detaches the socket first, so a close we asked for only settles close()'s promise.
-      if (this._socket === socket) this._onClose(event.code, event.reason);
-      else this._settleCloseWaiters();
-    };
+    socket.onclose = (event) => this._socket === socket && this._onClose(event.code, event.reason);
   }
 
   _onOpen() {
@@ -309,11 +312,47 @@ export class BrokerClient {
     const queued = this._queue;
     this._queue = [];
     for (const item of queued) this._request(item.command, 'reject').then(item.resolve, item.reject);
+    this._startHeartbeat(this._socket);
     this._setState('open');
     for (const waiter of this._connectWaiters.splice(0)) waiter.resolve();
   }
 
+  /**
+   * Browsers hide the server's WebSocket pings, and a connection whose network died silently may take minutes to
+   * error. So the client pings at the application level: no frame at all within timeoutMs of a ping means dead.
+   */
+  _startHeartbeat(socket) {
+    if (!this._heartbeat) return;
+    const { intervalMs, timeoutMs } = this._heartbeat;
+    this._heartbeatTimer = setInterval(() => {
+      if (this._heartbeatDeadline || !this._isOpen()) return;
+      const sentAt = now();
+      this._heartbeatDeadline = setTimeout(() => {
+        this._heartbeatDeadline = null;
+        if (this._socket === socket && this._lastFrameAt < sentAt) this._abandon(socket, HEARTBEAT_TIMEOUT);
+      }, timeoutMs);
+      // A drop rejects the ping; the close that caused it is handled by _onClose.
+      this._request({ type: 'ping' }, 'reject').catch(() => {});
+    }, intervalMs);
+  }
+
+  _stopHeartbeat() {
+    clearInterval(this._heartbeatTimer);
+    clearTimeout(this._heartbeatDeadline);
+    this._heartbeatTimer = null;
+    this._heartbeatDeadline = null;
+  }
+
+  /** Gives up on a socket that stopped answering: its close handshake could hang as long as the dead TCP does. */
+  _abandon(socket, { code, reason }) {
+    this._socket = null;
+    socket.onclose = null;
+    socket.close(code, reason);
+    this._onClose(code, reason);
+  }
+
   _onClose(code, reason) {
+    this._stopHeartbeat();
     this._socket = null;
     const cause = this._socketError ? { code, reason, error: this._socketError } : { code, reason };
     const stable = this._openedAt !== 0 && now() - this._openedAt >= this._backoff.resetAfterMs;
@@ -341,10 +380,6 @@ export class BrokerClient {
     }
     for (const waiter of this._connectWaiters.splice(0)) waiter.reject(error);
     if (this._state !== 'closed') this._setState('closed', detail);
-  }
-
-  _settleCloseWaiters() {
-    for (const resolve of this._closeWaiters.splice(0)) resolve();
   }
 
   _dropPending(error) {
@@ -390,6 +425,7 @@ export class BrokerClient {
   }
 
   _onFrame(raw) {
+    this._lastFrameAt = now();
     if (typeof raw !== 'string') {
       this._emit('error', new BrokerError('bad_frame', 'the server sent a binary frame'));
       return;

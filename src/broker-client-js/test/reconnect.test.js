@@ -17,8 +17,8 @@ after(async () => {
   await Promise.all(brokers.map((broker) => broker.kill()));
 }, BOUNDED);
 
-function client(url, backoff = {}) {
-  const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500, ...backoff } });
+function client(url, backoff = {}, heartbeat = undefined) {
+  const created = new BrokerClient(url, { WebSocket, backoff: { baseMs: 50, maxMs: 500, ...backoff }, heartbeat });
   clients.push(created);
   return created;
 }
@@ -139,4 +139,25 @@ test('reconnect_DropAfterStableConnection_BackoffStartsOverButNotAfterAShortOne'
   const firstAfterSecondDrop = (c) => attempts.get(c)[before.get(c)];
   assert.equal(firstAfterSecondDrop(stable), 1);
   assert.equal(firstAfterSecondDrop(flaky), before.get(flaky) + 1);
+});
+
+test('heartbeat_BrokerStopsAnswering_DropsWith4001AndReconnectsOnceItAnswersAgain', BOUNDED, async () => {
+  const broker = await startBroker();
+  brokers.push(broker);
+  const watched = client(broker.wsUrl, {}, { intervalMs: 100, timeoutMs: 1_000 });
+  await watched.connect();
+  const topic = uniqueTopic('hb');
+  const inbox = new Inbox();
+  await watched.subscribe(topic, inbox.handler);
+  const reconnecting = waitForState(watched, 'reconnecting');
+
+  broker.freeze();
+  const detail = await reconnecting;
+  broker.thaw();
+  await waitForState(watched, 'open');
+  await watched.subscribe(topic, inbox.handler); // resolves on the resubscribe's ack
+  const { offset } = await watched.publish(topic, 'alive');
+
+  assert.deepEqual([detail.code, detail.reason], [4001, 'heartbeat timeout']);
+  assert.deepEqual(await inbox.take(1), [{ data: 'alive', topic, offset }]);
 });

@@ -80,6 +80,16 @@ export class BrokerProcess {
     return this._signal('SIGTERM', STOP_TIMEOUT_MS);
   }
 
+  /** SIGSTOP: the process stops answering while its TCP connections stay up, as with a silently dead network. */
+  freeze() {
+    process.kill(this.child.pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT: undoes freeze(). */
+  thaw() {
+    process.kill(this.child.pid, 'SIGCONT');
+  }
+
   async _signal(signal, timeoutMs) {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = onceExited(this.child);
