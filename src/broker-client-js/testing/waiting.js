@@ -35,11 +35,19 @@ export class Inbox {
    * @returns {Promise<{data: unknown, topic: string, offset: number}[]>} the first `count` deliveries
    */
   take(count, ms = WAIT_MS) {
+    return this.until((received) => received.length >= count, ms).then((received) => received.slice(0, count));
+  }
+
+  /**
+   * Resolves with everything received once `predicate(received)` holds.
+   * @param {(received: {data: unknown, topic: string, offset: number}[]) => boolean} predicate
+   */
+  until(predicate, ms = WAIT_MS) {
     const reached = new Promise((resolve) => {
-      const waiter = () => this.received.length >= count && (resolve(this.received.slice(0, count)), true);
+      const waiter = () => predicate(this.received) && (resolve([...this.received]), true);
       if (!waiter()) this._waiters.push(waiter);
     });
-    return withTimeout(reached, ms, `expected ${count} messages, got ${this.received.length}`);
+    return withTimeout(reached, ms, 'the expected messages did not arrive');
   }
 }
 
