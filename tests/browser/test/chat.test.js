@@ -1,6 +1,8 @@
 // End to end: the chat demo served by the real broker, two headless Chromium pages talking through one room.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startBroker } from '../../../src/broker-client-js/testing/broker-process.js';
 
@@ -10,6 +12,7 @@ const BOUNDED = { timeout: 120_000 };
 const WAIT_MS = 15_000;
 let broker;
 let browser;
+const pages = [];
 
 before(async () => {
   broker = await startBroker();
@@ -30,6 +33,7 @@ after(async () => {
 async function openChat(nick, viewport) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  pages.push({ nick, page });
   page.setDefaultTimeout(WAIT_MS);
   await page.goto(`${broker.httpUrl}/`);
   await page.fill('#nick-input', nick);
@@ -55,7 +59,22 @@ function message(page, from, text) {
     .filter({ has: page.locator('.text', { hasText: text }) });
 }
 
-test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, async () => {
+/** Runs `scenario`; when it fails, saves every page's screenshot to the temp dir and names the files. */
+async function screenshotsOnFailure(scenario) {
+  try {
+    await scenario();
+  } catch (error) {
+    const shots = await Promise.all(pages.map(async ({ nick, page }) => {
+      const file = path.join(tmpdir(), `broker-chat-${nick}-${process.pid}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      return file;
+    }));
+    error.message += `\nscreenshots: ${shots.join(' ')}`;
+    throw error;
+  }
+}
+
+test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, () => screenshotsOnFailure(async () => {
   const room = `e2e${Math.random().toString(36).slice(2, 8)}`;
   const ann = await openChat('ann', { width: 1024, height: 700 });
   const bob = await openChat('bob', { width: 390, height: 760 }); // phone width
@@ -67,7 +86,6 @@ test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, asy
   await message(bob, 'ann', markup).waitFor();
   await say(bob, 'hello ann');
   await message(ann, 'bob', 'hello ann').waitFor();
-  await bob.screenshot({ path: '/tmp/broker-chat-e2e.png', fullPage: true });
 
   for (const page of [ann, bob]) {
     assert.equal(await page.getAttribute('#state', 'data-state'), 'open');
@@ -77,4 +95,4 @@ test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, asy
   }
   assert.equal(await message(bob, 'ann', markup).locator('.text').textContent(), markup);
   assert.equal(await message(ann, 'ann', markup).getAttribute('class'), 'message own');
-});
+}));
