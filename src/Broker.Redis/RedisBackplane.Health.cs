@@ -1,0 +1,27 @@
+using StackExchange.Redis;
+
+namespace Broker.Redis;
+
+public sealed partial class RedisBackplane
+{
+    // 1 from the first connection failure until a restore: the multiplexer raises ConnectionFailed per connection
+    // (interactive and subscriber) and per failed retry, and the outage is logged once, not per event.
+    private int _outage;
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+        MarkOutage(e.FailureType.ToString(), e.Exception);
+
+    private void MarkOutage(string failure, Exception? exception)
+    {
+        if (Interlocked.Exchange(ref _outage, 1) == 0) Log.RedisLost(_logger, _settings.Endpoint, failure, exception);
+    }
+
+    // StackExchange.Redis re-issues every SUBSCRIBE/PSUBSCRIBE it holds when the subscriber connection comes back,
+    // so nothing is re-subscribed here (RedisBackplaneTests checks PUBSUB after a restart).
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription) _gate?.Reset();
+        if (IsHealthy && Interlocked.Exchange(ref _outage, 0) == 1)
+            Log.RedisRestored(_logger, _settings.Endpoint);
+    }
+}

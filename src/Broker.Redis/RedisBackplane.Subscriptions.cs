@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+using Broker.Protocol.Client;
+using StackExchange.Redis;
+
+namespace Broker.Redis;
+
+public sealed partial class RedisBackplane
+{
+    // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
+    // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
+    private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
+    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Idempotent, not reference-counted: the topic registry calls it for a pattern's first local subscriber.
+    /// A concrete topic is a SUBSCRIBE to its channel; a wildcard pattern a PSUBSCRIBE to its glob
+    /// (<see cref="RedisNames.PatternChannel"/>), filtered exactly on arrival. Subscriptions are the node's desired
+    /// state: StackExchange.Redis registers one before sending it and re-sends every registered one after a reconnect.
+    /// So while Redis is down this still succeeds (the node is unhealthy and nothing flows anyway) and the subscription
+    /// takes effect when Redis is back; while Redis is up it completes once Redis has processed the SUBSCRIBE.
+    /// </summary>
+    public async Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
+    {
+        var redis = _redis ?? throw NotRunning();
+        await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_subscriptions.ContainsKey(pattern)) return;
+            var wildcard = TopicName.IsPattern(pattern);
+            var channel = wildcard ? _names.PatternChannel(pattern) : _names.TopicChannel(pattern);
+            var subscriber = redis.GetSubscriber();
+            // Fire-and-forget returns the registered queue even when Redis is unreachable (an awaited SUBSCRIBE would
+            // throw and lose the queue while the multiplexer keeps it registered and re-subscribes it later).
+            var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
+            var subscription = new Subscription(pattern, wildcard, queue);
+            _subscriptions.Add(pattern, subscription);
+            // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
+            queue.OnMessage(message => OnMessage(subscription, message));
+            await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false); // travels behind the SUBSCRIBE
+        }
+        finally
+        {
+            _subscriptionLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Idempotent. Once it completes, messages still queued for this subscription are dropped (one already being handed
+    /// to the sink may finish). While Redis is down it still succeeds: the subscription is dropped locally, and Redis
+    /// dropped it with the connection. Patterns no remaining subscription covers lose their dedup mark.
+    /// </summary>
+    public async Task UnsubscribeAsync(string pattern, CancellationToken cancellationToken = default)
+    {
+        if (_disposed) return; // shutdown closed every subscription with the connection
+        var redis = _redis ?? throw NotRunning();
+        await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_subscriptions.Remove(pattern, out var subscription)) return;
+            // Inactive first: the queue may still hold messages; they are dropped, not delivered after the unsubscribe.
+            subscription.Active = false;
+            _gate?.Forget(topic => _subscriptions.Values.Any(s => s.Covers(topic)));
+            await Quietly(async () =>
+            {
+                await subscription.Queue.UnsubscribeAsync().ConfigureAwait(false);
+                // The queue kept SubscribeAsync's fire-and-forget flag; the ping returns once Redis processed the UNSUBSCRIBE.
+                await redis.GetSubscriber().PingAsync().ConfigureAwait(false);
+            }, pattern).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscriptionLock.Release();
+        }
+    }
+
+    private void OnMessage(Subscription subscription, ChannelMessage message)
+    {
+        if (!subscription.Active) return;
+        var topic = subscription.IsWildcard ? _names.TopicOf(message.Channel) : subscription.Key;
+        if (topic is null || !subscription.Covers(topic)) return;
+
+        ReadOnlyMemory<byte> payload = message.Message;
+        if (payload.Length < sizeof(long))
+        {
+            Log.MalformedMessage(_logger, message.Channel.ToString(), payload.Length);
+            return;
+        }
+        var offset = BinaryPrimitives.ReadInt64BigEndian(payload.Span);
+        try
+        {
+            _gate!.Deliver(topic, offset, payload[sizeof(long)..]);
+        }
+        catch (Exception e)
+        {
+            // A failing sink must not stop this queue: later messages and other topics still flow.
+            Log.SinkFailed(_logger, topic, offset, e);
+        }
+    }
+
+    // Subscription changes are registered locally before they are sent, so a Redis failure here only delays them
+    // until the reconnect; it is logged (the outage itself is logged once by the health handler), not thrown.
+    private async Task Quietly(Func<Task> command, string pattern)
+    {
+        try
+        {
+            await command().ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            Log.SubscriptionDeferred(_logger, pattern, e.Message);
+        }
+    }
+
+    private sealed class Subscription(string key, bool isWildcard, ChannelMessageQueue queue)
+    {
+        public string Key { get; } = key;
+        public bool IsWildcard { get; } = isWildcard;
+        public ChannelMessageQueue Queue { get; } = queue;
+        public volatile bool Active = true;
+
+        public bool Covers(string topic) => IsWildcard ? TopicPattern.Matches(Key, topic) : Key == topic;
+    }
+}

@@ -1,0 +1,40 @@
+using Broker.Core.Backplane;
+
+namespace Broker.Redis.Tests;
+
+/// <summary>Test-only sink: records deliveries in arrival order and lets a test await a count.</summary>
+public sealed class RecordingSink : IBackplaneSink
+{
+    private readonly List<Delivery> _deliveries = [];
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+
+    public IReadOnlyList<Delivery> Deliveries
+    {
+        get { lock (_deliveries) return _deliveries.ToArray(); }
+    }
+
+    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data)
+    {
+        lock (_deliveries)
+        {
+            _deliveries.Add(new Delivery(topic, offset, data.ToArray()));
+            foreach (var waiter in _waiters.Where(w => _deliveries.Count >= w.Count).ToArray())
+            {
+                _waiters.Remove(waiter);
+                waiter.Done.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Completes when at least <paramref name="count"/> deliveries arrived; throws TimeoutException otherwise.</summary>
+    public Task WaitForCountAsync(int count, TimeSpan? timeout = null)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_deliveries)
+        {
+            if (_deliveries.Count >= count) return Task.CompletedTask;
+            _waiters.Add((count, done));
+        }
+        return done.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
+    }
+}

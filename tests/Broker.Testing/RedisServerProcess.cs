@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Broker.Testing;
+
+/// <summary>
+/// A real redis-server on a free loopback port, with an append-only file fsynced on every write in its own temp dir,
+/// so <see cref="Restart"/> after <see cref="Kill"/> keeps every key (topic offsets and history survive).
+/// Each instance is independent, so parallel test classes each get their own server.
+/// </summary>
+public sealed class RedisServerProcess : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private const int PortAttempts = 5;
+
+    private readonly string _dir;
+    private Process? _process;
+
+    private RedisServerProcess(string dir, int port, Process process)
+    {
+        _dir = dir;
+        Port = port;
+        _process = process;
+    }
+
+    public int Port { get; }
+
+    /// <summary>host:port, as StackExchange.Redis and broker.redis.endpoint take it.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>The OS process id of the running server, or null while it is killed.</summary>
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>Starts a server on a fresh free port; retries with another port when the chosen one was taken meanwhile.</summary>
+    public static RedisServerProcess Start()
+    {
+        var dir = Directory.CreateTempSubdirectory("broker-redis-").FullName;
+        Exception? last = null;
+        for (var attempt = 0; attempt < PortAttempts; attempt++)
+        {
+            var port = FreePort.Next();
+            try
+            {
+                return new RedisServerProcess(dir, port, Launch(dir, port));
+            }
+            catch (RedisStartException e)
+            {
+                last = e;
+            }
+        }
+        Directory.Delete(dir, recursive: true);
+        throw new InvalidOperationException($"redis-server did not start after {PortAttempts} ports", last);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no final save; what survives is what the AOF already holds.</summary>
+    public void Kill()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null) return;
+        try
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        process.Dispose();
+    }
+
+    /// <summary>Kills the server if it runs and starts it again on the SAME port and data dir (clients reconnect to it).</summary>
+    public void Restart()
+    {
+        Kill();
+        // The port can stay briefly unavailable after a kill; retry on the same port until the start deadline.
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                _process = Launch(_dir, Port);
+                return;
+            }
+            catch (RedisStartException) when (deadline.Elapsed < StartTimeout)
+            {
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp dir left behind is harmless.
+        }
+    }
+
+    private static Process Launch(string dir, int port)
+    {
+        var info = new ProcessStartInfo(RedisServerPath())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+                     "--appendfsync", "always", "--dir", dir, "--protected-mode", "no",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new RedisStartException("redis-server did not start");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (process.HasExited)
+            {
+                process.Dispose();
+                string log;
+                lock (output) log = output.ToString();
+                throw new RedisStartException($"redis-server on port {port} exited: {log}");
+            }
+            if (Answers(port, process.Id)) return process;
+            process.WaitForExit(TimeSpan.FromMilliseconds(50)); // returns early when it dies
+        }
+        process.Kill();
+        process.Dispose();
+        throw new RedisStartException($"redis-server on port {port} did not answer PING within {StartTimeout}");
+    }
+
+    // Asks INFO rather than PING so the answer proves it is OUR process on the port, not a parallel test's server
+    // that won the race for the same free port (ours then exits with "address in use").
+    private static bool Answers(int port, int processId)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.ReceiveTimeout = 1000;
+            socket.SendTimeout = 1000;
+            socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            socket.Send("INFO server\r\n"u8);
+            var reply = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!reply.ToString().Contains("\r\nexecutable:", StringComparison.Ordinal))
+            {
+                var read = socket.Receive(buffer);
+                if (read == 0) return false;
+                reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                if (reply[0] == '-') return false; // e.g. LOADING: not ready yet
+            }
+            return reply.ToString().Contains($"\r\nprocess_id:{processId}\r\n", StringComparison.Ordinal);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string RedisServerPath()
+    {
+        const string installed = "/usr/bin/redis-server";
+        if (File.Exists(installed)) return installed;
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator)
+                   .Select(p => Path.Combine(p, "redis-server"))
+                   .FirstOrDefault(File.Exists)
+               ?? throw new InvalidOperationException("redis-server is not installed (./build.sh test installs it)");
+    }
+
+    private sealed class RedisStartException(string message) : Exception(message);
+}
