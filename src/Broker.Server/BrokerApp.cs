@@ -30,6 +30,7 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddAkka("broker", (akka, provider) =>
         {

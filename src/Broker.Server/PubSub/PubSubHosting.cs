@@ -8,28 +8,20 @@ using AkkaConfig = Akka.Configuration.Config;
 namespace Broker.Server.PubSub;
 
 /// <summary>
-/// Wires pub/sub into the node: the backplane (<see cref="BackplaneSelection"/>), the <see cref="TopicRouter"/> it
-/// delivers to, the topic registry actor, and the per-connection <see cref="PubSubHandler"/> factory for <c>/ws</c>.
+/// Wires pub/sub into the node: the pub/sub settings, the topic registry actor over the backplane and router that
+/// <see cref="BackplaneSelection"/> registers, and the per-connection <see cref="PubSubHandler"/> factory for <c>/ws</c>.
 /// </summary>
 internal static class PubSubHosting
 {
-    public static IServiceCollection AddBrokerPubSub(this IServiceCollection services, AkkaConfig config)
-    {
+    public static IServiceCollection AddBrokerPubSub(this IServiceCollection services, AkkaConfig config) =>
         services.AddSingleton(PubSubSettings.Create(config));
-        services.AddSingleton<TopicRouter>();
-        services.AddSingleton(provider => BackplaneSelection.Create(config, provider));
-        return services;
-    }
 
-    /// <summary>Starts the backplane with the router as its sink, then the registry: no delivery can precede either.</summary>
+    /// <summary>The topic registry over the backplane and router that the backplane's hosted service already started.</summary>
     public static AkkaConfigurationBuilder WithBrokerPubSub(this AkkaConfigurationBuilder akka, IServiceProvider services) =>
-        akka.WithActors(async (system, registry) =>
+        akka.WithActors((system, registry) =>
         {
-            var backplane = services.GetRequiredService<IBackplane>();
-            var router = services.GetRequiredService<TopicRouter>();
-            await backplane.StartAsync(router, CancellationToken.None);
-            var topics = system.ActorOf(
-                TopicRegistry.Props(backplane, router, services.GetRequiredService<PubSubSettings>()), "topics");
+            var topics = system.ActorOf(TopicRegistry.Props(services.GetRequiredService<IBackplane>(),
+                services.GetRequiredService<TopicRouter>(), services.GetRequiredService<PubSubSettings>()), "topics");
             registry.Register<TopicRegistryKey>(topics);
         });
 
