@@ -52,6 +52,12 @@ public sealed class RawClient : IAsyncDisposable
     public async Task<string> RequestAsync(string request)
     {
         await WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await ReadResponseHeadAsync();
+    }
+
+    /// <summary>Reads an HTTP response head (status line and headers, up to the blank line).</summary>
+    public async Task<string> ReadResponseHeadAsync()
+    {
         var head = new StringBuilder();
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
             head.Append((char)await ReadByteAsync());
