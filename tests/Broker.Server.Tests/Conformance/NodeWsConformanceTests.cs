@@ -21,7 +21,7 @@ public sealed class NodeWsConformanceTests(EchoNode node) : IClassFixture<EchoNo
     [InlineData(15)]
     public async Task NodeWs_DeflateParameterMatrix_EveryEchoIntact(int serverMaxWindowBits)
     {
-        var (exitCode, output) = await NodeScripts.RunAsync(TimeSpan.FromMinutes(5), "deflate-matrix.js",
+        var (exitCode, output) = await InteropScripts.NodeAsync(TimeSpan.FromMinutes(5), "deflate-matrix.js",
             node.Broker.Ws("/echo").ToString(), serverMaxWindowBits.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(exitCode == 0, output);
@@ -33,7 +33,7 @@ public sealed class NodeWsConformanceTests(EchoNode node) : IClassFixture<EchoNo
     [InlineData("deflate")]
     public async Task NodeWs_FragmentsAndLimits_EchoedAndOverLimitFails1009(string mode)
     {
-        var (exitCode, output) = await NodeScripts.RunAsync(TimeSpan.FromMinutes(3), "fragments.js", node.Broker.Ws("/echo").ToString(), mode);
+        var (exitCode, output) = await InteropScripts.NodeAsync(TimeSpan.FromMinutes(3), "fragments.js", node.Broker.Ws("/echo").ToString(), mode);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("ok", output);

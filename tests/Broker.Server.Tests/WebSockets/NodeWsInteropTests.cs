@@ -12,7 +12,7 @@ public sealed class NodeWsInteropTests
     {
         await using var broker = await TestBroker.StartAsync();
 
-        var (exitCode, output) = await NodeScripts.RunAsync(TimeSpan.FromSeconds(60), "echo.js", broker.Ws("/echo").ToString(), mode);
+        var (exitCode, output) = await InteropScripts.NodeAsync(TimeSpan.FromSeconds(60), "echo.js", broker.Ws("/echo").ToString(), mode);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("ok", output);
