@@ -14,11 +14,11 @@ namespace Broker.Protocol.Framing;
 /// bad or oversized frame fails early. An unfragmented, uncompressed message (the common case) is returned as a slice of
 /// the input without copying: nothing of it is consumed until the whole frame is buffered. While such a text frame is
 /// still arriving, its buffered part is unmasked and UTF-8-validated in place, once, so invalid text fails before the
-/// frame ends; this relies on the caller handing the unconsumed bytes back unchanged, as a pipe does. Fragments of a fragmented
-/// message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a pooled buffer
-/// the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first bad byte.
-/// That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>; an idle
-/// reader holds no buffer.
+/// frame ends; this relies on the caller handing the unconsumed bytes back unchanged, as a pipe does. Fragments of a
+/// fragmented message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a
+/// pooled buffer the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first
+/// bad byte. That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>;
+/// an idle reader holds no buffer.
 /// With a pipe: call <see cref="TryRead"/> until it returns false, handling each message before the next call, then
 /// <c>AdvanceTo(buffer.Start, buffer.End)</c>.
 /// </remarks>
@@ -114,6 +114,7 @@ public sealed partial class MessageReader : IDisposable
 
             var payload = buffer.Slice(header.Length, header.PayloadLength);
             var rest = buffer.Slice(payload.End);
+            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
             if (header.OpCode == OpCode.Text)
             {
                 CompleteSingleFrameText(payload, header);
@@ -133,7 +134,6 @@ public sealed partial class MessageReader : IDisposable
                 return true;
             }
 
-            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
             buffer = rest;
             message = new ReceivedMessage(header.OpCode, payload);
             return true;
