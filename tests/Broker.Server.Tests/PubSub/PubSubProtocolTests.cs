@@ -196,6 +196,21 @@ public sealed class PubSubProtocolTests
             Assert.Equal(data, (await client.ReceiveAsync()).GetProperty("data").GetRawText());
     }
 
+    [Fact]
+    public async Task Handshake_DeflateOfferOnDefaults_AnsweredWithServerNoContextTakeover()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var client = await RawClient.ConnectAsync(broker.Http);
+
+        var head = await client.RequestAsync(
+            $"GET /ws HTTP/1.1\r\nHost: {broker.Http.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+
+        // RFC 7692 §7.1.1.1: the server may add it unasked; shared frames are compressed once per node only then.
+        Assert.Contains("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n", head);
+    }
+
     private static (string Topic, long Offset, int Data) Message(JsonElement message)
     {
         Assert.Equal("message", message.GetProperty("type").GetString());
