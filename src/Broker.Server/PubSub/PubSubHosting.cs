@@ -28,7 +28,8 @@ internal static class PubSubHosting
     /// <summary>One handler per connection; the shared services are resolved on the first connection (the ActorSystem starts after mapping).</summary>
     public static Func<IMessageHandler> HandlerFactory(IServiceProvider services)
     {
-        var shared = new Lazy<PubSubServices>(() => Services(services));
+        // PublicationOnly: a handshake racing the ActorSystem's start must not cache the failure for every later one.
+        var shared = new Lazy<PubSubServices>(() => Services(services), LazyThreadSafetyMode.PublicationOnly);
         return () => new PubSubHandler(shared.Value);
     }
 
