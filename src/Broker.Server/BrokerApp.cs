@@ -36,7 +36,12 @@ internal static class BrokerApp
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
             // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
-            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
+            akka.ConfigureLoggers(loggers =>
+            {
+                // Only the host's logger: Akka's default logger would write to stdout.
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
             akka.WithActors((system, registry) =>
                 registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
             akka.WithBrokerPubSub(provider);
