@@ -1,0 +1,18 @@
+using Akka.Hosting;
+
+namespace Broker.Server.Cluster;
+
+/// <summary>Ties the ActorSystem's life to the process.</summary>
+internal static class ClusterActorSystem
+{
+    /// <summary>
+    /// A node the cluster downed (split-brain resolver, or an operator) runs CoordinatedShutdown
+    /// (<c>run-coordinated-shutdown-when-down</c>) and its ActorSystem terminates. Without actors the node cannot serve,
+    /// so the host stops too: its clients get 1001 and reconnect to a node of the surviving side, and an orchestrator
+    /// restarts the process. On a normal shutdown the host is already stopping and this is a no-op.
+    /// </summary>
+    public static AkkaConfigurationBuilder StopHostWhenTerminated(this AkkaConfigurationBuilder akka,
+        IHostApplicationLifetime lifetime) =>
+        akka.AddStartup((system, _) =>
+            system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default));
+}
