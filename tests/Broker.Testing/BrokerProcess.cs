@@ -152,18 +152,9 @@ public sealed class BrokerProcess : IAsyncDisposable
     // configuration: tests/X/bin/Release/net10.0/ -> src/Broker.Server/bin/Release/net10.0/Broker.Server.dll.
     private static string ServerDll()
     {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testDir.Name;
-        var configuration = testDir.Parent?.Name ?? "Release";
-        for (var dir = testDir; dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "Broker.sln"))) continue;
-            var dll = Path.Combine(dir.FullName, "src", "Broker.Server", "bin", configuration, framework, "Broker.Server.dll");
-            return File.Exists(dll)
-                ? dll
-                : throw new FileNotFoundException($"build src/Broker.Server -c {configuration} first", dll);
-        }
-        throw new DirectoryNotFoundException($"no Broker.sln above {testDir.FullName}");
+        var (configuration, framework) = Repository.Build;
+        var dll = Path.Combine(Repository.Root, "src", "Broker.Server", "bin", configuration, framework, "Broker.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/Broker.Server -c {configuration} first", dll);
     }
 
     private const int SigTerm = 15;
