@@ -1,3 +1,4 @@
+using Akka.DependencyInjection;
 using Akka.Hosting;
 
 namespace Broker.Server.Cluster;
@@ -11,8 +12,11 @@ internal static class ClusterActorSystem
     /// so the host stops too: its clients get 1001 and reconnect to a node of the surviving side, and an orchestrator
     /// restarts the process. On a normal shutdown the host is already stopping and this is a no-op.
     /// </summary>
-    public static AkkaConfigurationBuilder StopHostWhenTerminated(this AkkaConfigurationBuilder akka,
-        IHostApplicationLifetime lifetime) =>
+    public static AkkaConfigurationBuilder StopHostWhenTerminated(this AkkaConfigurationBuilder akka) =>
         akka.AddStartup((system, _) =>
-            system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default));
+        {
+            // Resolved once the system runs: asking the container from inside AddAkka's callback blocks the host start.
+            var lifetime = DependencyResolver.For(system).Resolver.GetService<IHostApplicationLifetime>();
+            system.WhenTerminated.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        });
 }

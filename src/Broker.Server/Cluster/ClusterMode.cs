@@ -22,8 +22,8 @@ internal static class ClusterMode
 
     /// <summary>
     /// Returns <paramref name="merged"/> with cluster.hocon as its lowest layer in cluster mode, else unchanged.
-    /// broker.hocon holds no akka keys, so "below broker.hocon" is the same as "between it and the overrides":
-    /// a flag, environment variable or --config file still wins over cluster.hocon.
+    /// broker.hocon sets no key that cluster.hocon sets, so "below broker.hocon" is the same as "between it and the
+    /// overrides": a flag, environment variable or --config file still wins over cluster.hocon.
     /// </summary>
     public static Config Layer(Config merged, string clusterDefaultsPath) =>
         IsEnabled(merged)
