@@ -48,11 +48,10 @@ run_tests() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-free_port() { # free_port FROM: the first port at or above FROM that nothing listens on and no earlier pick took
-  local port=$1
+free_port() { # free_port FROM: sets port to the first port at or above FROM that is free and not picked before
+  port=$1
   while ! port_free "$port" || [[ " ${picked[*]:-} " == *" $port "* ]]; do port=$((port + 1)); done
   picked+=("$port")
-  echo "$port"
 }
 
 run_cluster() {
@@ -63,15 +62,19 @@ run_cluster() {
   local dll=src/Broker.Server/bin/Release/net10.0/Broker.Server.dll
   local dir; dir=$(mktemp -d -t broker-cluster-XXXX)
   local -a picked=() pids=() cluster_ports=()
-  redis_port=${redis_port:-$(free_port 6379)}
+  local port
+  if [ -z "$redis_port" ]; then free_port 6379; redis_port=$port; fi
   picked+=("$redis_port")
 
   stop_all() {
     trap - INT TERM
     echo; echo "== stopping (SIGTERM: brokers close clients with 1001 and leave the cluster)"
     local pid
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # Brokers first (pids[0] is redis-server), so they leave while Redis still serves; then Redis.
+    for pid in "${pids[@]:1}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]:1}"; do wait "$pid" 2>/dev/null || true; done
+    kill -TERM "${pids[0]}" 2>/dev/null || true
+    wait "${pids[0]}" 2>/dev/null || true
     echo "== logs kept in $dir"
     exit 0
   }
@@ -88,7 +91,11 @@ run_cluster() {
   echo "redis    127.0.0.1:$redis_port  (pid ${pids[0]})"
 
   local i seeds=""
-  for ((i = 1; i <= nodes; i++)); do cluster_ports+=("$(free_port 4053)"); seeds+="${seeds:+,}127.0.0.1:${cluster_ports[i-1]}"; done
+  for ((i = 1; i <= nodes; i++)); do
+    free_port 4053
+    cluster_ports+=("$port")
+    seeds+="${seeds:+,}127.0.0.1:$port"
+  done
   for ((i = 1; i <= nodes; i++)); do
     dotnet "$dll" --host 127.0.0.1 --port 0 --redis "127.0.0.1:$redis_port" --cluster-host 127.0.0.1 \
       --cluster-port "${cluster_ports[i-1]}" --seeds "$seeds" >"$dir/node$i.out" 2>"$dir/node$i.log" &
