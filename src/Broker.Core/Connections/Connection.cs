@@ -1,8 +1,44 @@
+using System.Buffers;
+using Akka.Actor;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
 namespace Broker.Core.Connections;
 
 /// <summary>The connection actor's protocol.</summary>
 public static class Connection
 {
+    /// <summary>Props for one connection actor; created by the <see cref="ConnectionsActor"/> supervisor.</summary>
+    public static Props Props(ConnectionSetup setup) => Akka.Actor.Props.Create(() => new ConnectionActor(setup));
+
     /// <summary>Queue a frame that was encoded once and is shared by many connections.</summary>
     public sealed record Deliver(SharedFrame Frame);
+
+    /// <summary>Encode and queue one message for this connection only (compressed when negotiated).</summary>
+    public sealed record Send(OpCode OpCode, ReadOnlyMemory<byte> Payload);
+
+    /// <summary>Start the closing handshake with <paramref name="Status"/> (§7.1.2); queued frames are sent first.</summary>
+    public sealed record Close(CloseStatus Status);
+
+    /// <summary>
+    /// From the read pump: bytes read from the socket. Deliberately not immutable: <see cref="Buffer"/> is the pipe's own
+    /// memory, handed over without a copy. The pump keeps it stable (no AdvanceTo, no further read) until the actor
+    /// answers through <see cref="Pump"/>, so the actor may parse it in place and the pump never reads ahead of the actor.
+    /// </summary>
+    internal sealed record BytesReceived(ReadOnlySequence<byte> Buffer, bool IsCompleted, ReadPump Pump);
+
+    /// <summary>From a pump: the socket failed or the peer vanished without a Close frame.</summary>
+    internal sealed record TransportFailed(string Reason);
+
+    /// <summary>Shared heartbeat tick sent by the supervisor to every connection (one timer for the whole node).</summary>
+    internal sealed class HeartbeatTick
+    {
+        public static readonly HeartbeatTick Instance = new();
+    }
+
+    /// <summary>The peer did not answer our Close in time.</summary>
+    internal sealed class CloseTimeout
+    {
+        public static readonly CloseTimeout Instance = new();
+    }
 }

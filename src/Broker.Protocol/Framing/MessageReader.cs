@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
+using Broker.Protocol.Compression;
+using Broker.Protocol.Text;
 
 namespace Broker.Protocol.Framing;
 
@@ -6,18 +10,166 @@ namespace Broker.Protocol.Framing;
 /// The inbound half of a connection's codec: parses frames, unmasks them in place, reassembles fragments,
 /// decompresses, validates UTF-8 incrementally and enforces every RFC 6455 §5 rule. One per connection, not thread-safe.
 /// </summary>
-public sealed class MessageReader : IDisposable
+/// <remarks>
+/// Every header is checked as soon as its first two bytes arrive, and its length before the payload is waited for, so a
+/// bad or oversized frame fails early. An unfragmented, uncompressed message (the common case) is returned as a slice of
+/// the input without copying: nothing of it is consumed until the whole frame is buffered. Fragments of a fragmented
+/// message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a pooled buffer
+/// the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first bad byte.
+/// That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>; an idle
+/// reader holds no buffer.
+/// With a pipe: call <see cref="TryRead"/> until it returns false, handling each message before the next call, then
+/// <c>AdvanceTo(buffer.Start, buffer.End)</c>.
+/// </remarks>
+public sealed partial class MessageReader : IDisposable
 {
+    private const int InitialBufferBytes = 4096;
+
+    private readonly int _maxMessageBytes;
+    private readonly long _maxCompressedFrameBytes;
+    private readonly DeflateParameters? _deflate;
+    private readonly bool _requireMaskedFrames;
+    private Inflater? _inflater;
+
+    // The data message being reassembled (RFC 6455 §5.4); Continuation means none.
+    private OpCode _messageOpCode;
+    private bool _messageCompressed;
+    private Utf8Validator _utf8;
+    private byte[]? _buffer;
+
+    // The frame of that message whose payload is still arriving.
+    private long _frameRemaining;
+    private bool _frameFin;
+    private int _frameMaskKey;
+    private int _frameMaskOffset;
+
+    private int _length;
+    private bool _bufferHandedOut;
+    private bool _disposed;
+
     /// <summary>Creates a reader for one connection.</summary>
-    public MessageReader(MessageReaderOptions options) => throw new NotImplementedException();
+    public MessageReader(MessageReaderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxMessageBytes);
+        // One spare byte above the limit lets inflation detect an oversized message, so cap below the array limit.
+        _maxMessageBytes = (int)Math.Min(options.MaxMessageBytes, Array.MaxLength - 1);
+        // Deflate can expand incompressible data a little (5 bytes per 64 KiB stored block); allow for that generously.
+        _maxCompressedFrameBytes = _maxMessageBytes + (_maxMessageBytes >> 10) + 64;
+        _deflate = options.Deflate;
+        _requireMaskedFrames = options.RequireMaskedFrames;
+    }
 
     /// <summary>
     /// Reads the next complete message or control frame from <paramref name="buffer"/>, slicing off what it consumed.
     /// Returns false (keeping partial state) when more bytes are needed. Control frames between fragments are returned at once.
     /// Throws <see cref="WebSocketProtocolException"/> with the close code for any violation.
     /// </summary>
-    public bool TryRead(ref ReadOnlySequence<byte> buffer, out ReceivedMessage message) => throw new NotImplementedException();
+    public bool TryRead(ref ReadOnlySequence<byte> buffer, out ReceivedMessage message)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ReturnHandedOutBuffer();
+        while (true)
+        {
+            if (_frameRemaining > 0)
+            {
+                if (ConsumeFramePayload(ref buffer))
+                {
+                    message = CompleteBufferedMessage();
+                    return true;
+                }
+                if (_frameRemaining > 0)
+                    break;
+            }
+            if (!FrameHeader.TryPeekStart(buffer, out var first, out var second))
+                break;
+            CheckFrameStart(first, second);
+            if (!FrameHeader.TryRead(buffer, first, second, out var header))
+                break;
+            CheckPayloadLength(header);
+            if (!header.IsControl && (header.OpCode == OpCode.Continuation || !header.Fin || header.Rsv1))
+            {
+                // Part of a fragmented or compressed message: copied out anyway, so take its payload as it arrives.
+                if (header.OpCode != OpCode.Continuation)
+                    StartBufferedMessage(header.OpCode, header.Rsv1);
+                buffer = buffer.Slice(header.Length);
+                StartFramePayload(header);
+                if (ConsumeFramePayload(ref buffer))
+                {
+                    message = CompleteBufferedMessage();
+                    return true;
+                }
+                continue;
+            }
+            if (buffer.Length - header.Length < header.PayloadLength)
+                break;
+
+            var payload = buffer.Slice(header.Length, header.PayloadLength);
+            if (header.Masked)
+                Unmask(payload, header.MaskKey);
+            var rest = buffer.Slice(payload.End);
+
+            if (header.IsControl)
+            {
+                if (header.OpCode == OpCode.Close && ClosePayload.Validate(payload, out var problem) is { } status)
+                    ProtocolErrors.Throw(status, problem!);
+                buffer = rest;
+                message = new ReceivedMessage(header.OpCode, payload);
+                return true;
+            }
+
+            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
+            if (header.OpCode == OpCode.Text && !IsValidUtf8(payload))
+                ProtocolErrors.Throw(CloseStatus.InvalidPayloadData, "text message is not valid UTF-8");
+            buffer = rest;
+            message = new ReceivedMessage(header.OpCode, payload);
+            return true;
+        }
+        message = default;
+        return false;
+    }
 
     /// <summary>Returns pooled buffers.</summary>
-    public void Dispose() => throw new NotImplementedException();
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (_buffer is not null)
+            ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+        _inflater?.Dispose();
+    }
+
+    // RFC 6455 §5.3: the payload is pipe memory the reader may write; unmask each segment, carrying the key position.
+    private static int Unmask(in ReadOnlySequence<byte> payload, int maskKey, int offset = 0)
+    {
+        if (payload.IsSingleSegment)
+            return Masking.Unmask(MemoryMarshal.AsMemory(payload.First).Span, maskKey, offset);
+        foreach (var segment in payload)
+            offset = Masking.Unmask(MemoryMarshal.AsMemory(segment).Span, maskKey, offset);
+        return offset;
+    }
+
+    private static bool IsValidUtf8(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+            return Utf8.IsValid(payload.FirstSpan);
+        var validator = new Utf8Validator();
+        foreach (var segment in payload)
+        {
+            if (!validator.TryAppend(segment.Span, final: false))
+                return false;
+        }
+        return validator.TryAppend(default, final: true);
+    }
+
+    private void ReturnHandedOutBuffer()
+    {
+        if (!_bufferHandedOut)
+            return;
+        _bufferHandedOut = false;
+        ArrayPool<byte>.Shared.Return(_buffer!);
+        _buffer = null;
+    }
 }

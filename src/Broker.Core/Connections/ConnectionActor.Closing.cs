@@ -1,0 +1,102 @@
+using System.Buffers;
+using Akka.Event;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+internal sealed partial class ConnectionActor
+{
+    private bool _closeSent;
+    private bool _stopping;
+    private bool _transportGone;
+
+    private void Closing()
+    {
+        Receive<Connection.BytesReceived>(OnBytesReceived);
+        Receive<Connection.CloseTimeout>(_ =>
+        {
+            _log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
+            _setup.Abort();
+            StopSelf();
+        });
+        Receive<Connection.TransportFailed>(OnTransportFailed);
+        // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
+        Receive<Connection.Deliver>(_ => { });
+        Receive<Connection.Send>(_ => { });
+        Receive<Connection.Close>(_ => { });
+        Receive<Connection.HeartbeatTick>(_ => { });
+        ReceiveAny(OnOther);
+    }
+
+    // §7.1.2: start the closing handshake, then wait for the peer's Close (or close-timeout) before dropping TCP.
+    private void BecomeClosing(CloseStatus status, bool discardQueued)
+    {
+        if (_closeSent)
+            return;
+        SendClose(status, discardQueued);
+        Timers.StartSingleTimer("close", Connection.CloseTimeout.Instance, _setup.Settings.CloseTimeout);
+        Become(Closing);
+    }
+
+    // MessageReader already failed malformed Close payloads (§5.5.1, §7.4) with 1002/1007, so this one is valid.
+    private void OnPeerClose(in ReadOnlySequence<byte> payload)
+    {
+        ClosePayload.TryRead(payload, out var status, out _);
+        // §7.1.1: the peer's Close completes our handshake, or we echo its code (1000 when it sent none); either way the
+        // server closes TCP first.
+        FinishWith(status == CloseStatus.NoStatusReceived ? CloseStatus.NormalClosure : status);
+    }
+
+    private void FinishWith(CloseStatus status)
+    {
+        SendClose(status, discardQueued: false);
+        StopSelf();
+    }
+
+    private void SendClose(CloseStatus status, bool discardQueued)
+    {
+        if (_closeSent)
+            return;
+        _closeSent = true;
+        Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
+        FrameWriter.Write(_frames, OpCode.Close, payload[..ClosePayload.Write(payload, status)]);
+        _queue.Finish(_frames.Detach(isClose: true), discardQueued);
+    }
+
+    private void OnTransportFailed(Connection.TransportFailed failed)
+    {
+        _log.Debug("Transport ended: {0}", failed.Reason);
+        _transportGone = true;
+        StopSelf();
+    }
+
+    private void StopSelf()
+    {
+        _stopping = true;
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        // A stop we did not plan (a crash under the stopping supervisor, or the system going down) still tells the peer.
+        if (!_closeSent && !_transportGone)
+            SendClose(CloseStatus.InternalServerError, discardQueued: true);
+        _queue.Finish(null, discardQueued: false);
+        _readPump.Stop();
+        _setup.Handler.OnStopped(this);
+        _reader?.Dispose();
+        _writer?.Dispose();
+        _ = ReleaseTransportAsync(_setup, _readTask, _writeTask);
+    }
+
+    // The write pump may still be flushing our Close; bound that by close-timeout so a peer that never reads cannot
+    // hold the socket, then report completion once neither pump touches the pipes.
+    private static async Task ReleaseTransportAsync(ConnectionSetup setup, Task readTask, Task writeTask)
+    {
+        if (!writeTask.IsCompleted && await Task.WhenAny(writeTask, Task.Delay(setup.Settings.CloseTimeout)) != writeTask)
+            setup.Abort();
+        await Task.WhenAll(readTask, writeTask).ContinueWith(_ => { }, TaskScheduler.Default);
+        setup.Complete();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using Akka.Event;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+internal sealed partial class ConnectionActor
+{
+    private long _lastReceived;
+
+    // Parses in place in the pump's buffer, then tells the pump how far it got; the buffer stays valid until then.
+    private void OnBytesReceived(Connection.BytesReceived received)
+    {
+        _lastReceived = Environment.TickCount64;
+        var buffer = received.Buffer;
+        try
+        {
+            while (!_stopping && _reader.TryRead(ref buffer, out var message))
+                OnFrame(message);
+        }
+        catch (WebSocketProtocolException e)
+        {
+            _setup.Counters.ProtocolError();
+            _log.Debug("Protocol error, closing with {0}: {1}", (int)e.Status, e.Message);
+            // §7.1.7: fail the connection; the reader state is broken, so we do not wait for the peer's Close.
+            FinishWith(e.Status);
+            return;
+        }
+        if (_stopping)
+            return;
+        received.Pump.Consumed(buffer.Start);
+        if (received.IsCompleted)
+            OnTransportFailed(new Connection.TransportFailed("peer closed TCP without a Close frame"));
+    }
+
+    private void OnFrame(ReceivedMessage message)
+    {
+        switch (message.OpCode)
+        {
+            case OpCode.Text or OpCode.Binary when !_closeSent:
+                _setup.Handler.OnMessage(this, message.OpCode, message.Payload);
+                break;
+            case OpCode.Ping when !_closeSent:
+                SendPong(message.Payload);
+                break;
+            case OpCode.Close:
+                OnPeerClose(message.Payload);
+                break;
+            // §5.5.3: an unsolicited Pong needs no answer; any frame already refreshed _lastReceived. Data after our
+            // Close is dropped (§5.5.1: we may not answer it).
+        }
+    }
+
+    private void SendPong(in ReadOnlySequence<byte> payload)
+    {
+        // §5.5.3: a Pong carries the Ping's payload (≤125 bytes, so a stack copy). It queues behind whole data frames:
+        // frames are never interleaved mid-frame, and FIFO keeps the queue a single lock-free channel.
+        Span<byte> data = stackalloc byte[125];
+        var length = (int)payload.Length;
+        payload.CopyTo(data);
+        FrameWriter.Write(_frames, OpCode.Pong, data[..length]);
+        Enqueue(_frames.Detach());
+    }
+}

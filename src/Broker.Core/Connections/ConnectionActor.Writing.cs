@@ -1,0 +1,56 @@
+using System.Buffers;
+using Akka.Event;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+internal sealed partial class ConnectionActor
+{
+    void IConnectionContext.Send(OpCode opCode, ReadOnlySpan<byte> payload)
+    {
+        if (_closeSent)
+            return;
+        _writer.Write(_frames, opCode, payload);
+        Enqueue(_frames.Detach());
+    }
+
+    void IConnectionContext.Send(OpCode opCode, in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            ((IConnectionContext)this).Send(opCode, payload.FirstSpan);
+            return;
+        }
+        var length = checked((int)payload.Length);
+        var copy = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            payload.CopyTo(copy);
+            ((IConnectionContext)this).Send(opCode, copy.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    void IConnectionContext.Deliver(SharedFrame frame)
+    {
+        if (!_closeSent)
+            Enqueue(new OutboundFrame(frame.Frame, null));
+    }
+
+    void IConnectionContext.Close(CloseStatus status) => BecomeClosing(status, discardQueued: false);
+
+    private void Enqueue(OutboundFrame frame)
+    {
+        if (_queue.TryEnqueue(frame))
+            return;
+        frame.Release();
+        _setup.Counters.SlowConsumer();
+        _log.Warning("Outbound queue full ({0} bytes / {1} frames), closing slow consumer with 4000",
+            _setup.Settings.MaxQueuedBytes, _setup.Settings.MaxQueuedMessages);
+        BecomeClosing(CloseStatus.SlowConsumer, discardQueued: true);
+    }
+}

@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Broker.Core.Settings;
+
+namespace Broker.Core.Connections;
+
+/// <summary>
+/// Parent of every connection actor on the node. Supervises them with a stopping strategy (a restart would reset codec
+/// state under a live socket; a stopped connection closes its socket with 1011 and affects no other), and drives the
+/// heartbeat of all of them from one timer.
+/// </summary>
+public sealed class ConnectionsActor : ReceiveActor, IWithTimers
+{
+    private readonly WebSocketSettings _settings;
+
+    /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
+    public ConnectionsActor(WebSocketSettings settings)
+    {
+        _settings = settings;
+        Receive<Connections.Open>(open => Context.ActorOf(Connection.Props(open.Setup)));
+        Receive<Connections.CloseAll>(close =>
+        {
+            foreach (var child in Context.GetChildren())
+                child.Tell(new Connection.Close(close.Status));
+        });
+        Receive<Connection.HeartbeatTick>(tick =>
+        {
+            foreach (var child in Context.GetChildren())
+                child.Tell(tick);
+        });
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for the supervisor.</summary>
+    public static Props Props(WebSocketSettings settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionsActor(settings));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        // Ticking at a quarter of the shorter period keeps ping and idle checks within 25% of their settings.
+        var shortest = _settings.PingInterval is { } ping && ping < _settings.IdleTimeout ? ping : _settings.IdleTimeout;
+        var tick = TimeSpan.FromTicks(Math.Max(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        Timers.StartPeriodicTimer("heartbeat", Connection.HeartbeatTick.Instance, tick);
+    }
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+}

@@ -1,0 +1,31 @@
+using System.Buffers;
+using Akka.Actor;
+using Broker.Protocol;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+/// <summary>What an <see cref="IMessageHandler"/> may do with its connection. Valid on the actor's thread only.</summary>
+public interface IConnectionContext
+{
+    /// <summary>The connection actor (subscribe it to topics).</summary>
+    IActorRef Self { get; }
+
+    /// <summary>The actor context, for watching and creating actors.</summary>
+    IActorContext ActorContext { get; }
+
+    /// <summary>The subprotocol negotiated in the handshake, or null.</summary>
+    string? Subprotocol { get; }
+
+    /// <summary>Encodes one message for this connection (compressed when negotiated) and queues it.</summary>
+    void Send(OpCode opCode, ReadOnlySpan<byte> payload);
+
+    /// <summary>Encodes one message held in a sequence (e.g. a received payload) and queues it.</summary>
+    void Send(OpCode opCode, in ReadOnlySequence<byte> payload);
+
+    /// <summary>Queues a frame shared with other connections, without copying it.</summary>
+    void Deliver(SharedFrame frame);
+
+    /// <summary>Starts the closing handshake.</summary>
+    void Close(CloseStatus status);
+}

@@ -1,0 +1,20 @@
+using System.Buffers;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+/// <summary>
+/// The per-endpoint strategy inside a connection actor: what data messages mean (echo on /echo, the pub/sub protocol
+/// on /ws). Called on the actor's thread only, so an implementation may keep per-connection state without locks.
+/// </summary>
+public interface IMessageHandler
+{
+    /// <summary>One complete Text or Binary message. <paramref name="payload"/> is only valid during the call.</summary>
+    void OnMessage(IConnectionContext connection, OpCode opCode, in ReadOnlySequence<byte> payload);
+
+    /// <summary>An actor message the connection does not handle itself (e.g. topic replies); return false if unknown.</summary>
+    bool OnActorMessage(IConnectionContext connection, object message);
+
+    /// <summary>The connection is stopping: release what it holds (subscriptions). Nothing can be sent any more.</summary>
+    void OnStopped(IConnectionContext connection);
+}

@@ -1,0 +1,4 @@
+namespace Broker.Core.Settings;
+
+/// <summary>The <c>broker.shutdown</c> section.</summary>
+public sealed record ShutdownSettings(TimeSpan DrainTimeout);

@@ -1,0 +1,93 @@
+namespace Broker.Protocol.Compression;
+
+/// <summary>A raw-deflate decompressor for permessage-deflate message bodies. Owns native zlib state; not thread-safe.</summary>
+internal sealed unsafe class Inflater : IDisposable
+{
+    private readonly int _windowBits;
+    private ZStream _stream;
+    private bool _disposed;
+
+    /// <param name="windowBits">The peer's LZ77 window, 8–15. 8 is raised to 9: zlib compresses with 9 when asked
+    /// for 8, so a peer that offered 8 may still refer 512 bytes back.</param>
+    public Inflater(int windowBits)
+    {
+        _windowBits = -Math.Clamp(windowBits, 9, 15);
+        fixed (ZStream* stream = &_stream)
+        {
+            var result = ZLibNative.InflateInit2(stream, _windowBits);
+            if (result != ZLibNative.Ok)
+                throw new InvalidOperationException($"inflateInit2 failed with zlib code {result}");
+        }
+    }
+
+    /// <summary>True once the peer ended its deflate stream with a final block; <see cref="Reset"/> starts a new one.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>
+    /// Inflates from <paramref name="input"/> into <paramref name="output"/> and reports how much of each it used.
+    /// Returns false when the input is not valid deflate data.
+    /// </summary>
+    public bool TryInflate(ReadOnlySpan<byte> input, Span<byte> output, out int consumed, out int written)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        consumed = written = 0;
+        if (Finished)
+        {
+            // Bytes after a final block (such as the 00 00 FF FF the reader appends) carry no data.
+            consumed = input.Length;
+            return true;
+        }
+        fixed (byte* inputPointer = input)
+        fixed (byte* outputPointer = output)
+        fixed (ZStream* stream = &_stream)
+        {
+            stream->NextIn = inputPointer;
+            stream->AvailIn = (uint)input.Length;
+            stream->NextOut = outputPointer;
+            stream->AvailOut = (uint)output.Length;
+            var result = ZLibNative.Inflate(stream, ZLibNative.NoFlush);
+            consumed = input.Length - (int)stream->AvailIn;
+            written = output.Length - (int)stream->AvailOut;
+            stream->NextIn = null;
+            stream->NextOut = null;
+            if (result == ZLibNative.StreamEnd)
+            {
+                Finished = true;
+                consumed = input.Length;
+                return true;
+            }
+            return result is ZLibNative.Ok or ZLibNative.BufError;
+        }
+    }
+
+    /// <summary>Forgets the window and any finished stream (no context takeover, or after a final block).</summary>
+    public void Reset()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Finished = false;
+        fixed (ZStream* stream = &_stream)
+        {
+            var result = ZLibNative.InflateReset2(stream, _windowBits);
+            if (result != ZLibNative.Ok)
+                throw new InvalidOperationException($"inflateReset2 failed with zlib code {result}");
+        }
+    }
+
+    // A reader dropped without Dispose still frees the native state.
+    ~Inflater() => Release();
+
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        fixed (ZStream* stream = &_stream)
+            ZLibNative.InflateEnd(stream);
+    }
+}

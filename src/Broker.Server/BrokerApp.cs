@@ -1,0 +1,82 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Hosting;
+using Broker.Core.Connections;
+using Broker.Core.Settings;
+using Broker.Protocol.Handshake;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging.Console;
+using AkkaConfig = Akka.Configuration.Config;
+
+namespace Broker.Server;
+
+/// <summary>Builds the node: Kestrel, one ActorSystem configured from the same merged HOCON, and the endpoints.</summary>
+internal static class BrokerApp
+{
+    public static WebApplication Build(AkkaConfig config)
+    {
+        var settings = BrokerSettings.Create(config);
+        var builder = WebApplication.CreateSlimBuilder();
+        // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
+        // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddAkka("broker", (akka, _) =>
+        {
+            akka.AddHocon(config, HoconAddMode.Prepend);
+            // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
+            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
+            akka.WithActors((system, registry) =>
+                registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
+        });
+
+        var app = builder.Build();
+        MapEndpoints(app, settings);
+        return app;
+    }
+
+    /// <summary>The address Kestrel actually bound (port 0 resolved to the real port).</summary>
+    public static string BoundAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+    private static void MapEndpoints(WebApplication app, BrokerSettings settings)
+    {
+        var lifetime = app.Lifetime;
+        // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
+        var supervisor = app.Services.GetRequiredService<IRequiredActor<ConnectionsActor>>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
+        var counters = app.Services.GetRequiredService<ConnectionCounters>();
+        var handshake = new HandshakeOptions(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols, settings.WebSocket.Deflate);
+
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            Log.ClosingAllConnections(logger);
+            supervisor.ActorRef.Tell(new Connections.CloseAll(Protocol.CloseStatus.GoingAway));
+        });
+        app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
+            ? Results.Text("stopping", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
+
+        // /ws echoes until the pub/sub protocol handler's factory replaces this one.
+        Map("/ws", () => EchoHandler.Instance);
+        if (settings.Http.EchoEndpoint)
+            Map("/echo", () => EchoHandler.Instance);
+
+        void Map(string path, Func<IMessageHandler> newHandler)
+        {
+            var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
+            app.Map(path, endpoint.HandleAsync);
+        }
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(host, out var address) ? address
+        : throw new ArgumentException($"broker.http.host must be an IP address or localhost, not {host}");
+}

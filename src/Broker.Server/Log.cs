@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Broker.Server;
+
+/// <summary>The server's log events, with stable ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "WebSocket handshake on {Path} rejected with {Status}: {Reason}")]
+    public static partial void HandshakeRejected(ILogger logger, string path, int status, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "Connection limit {Max} reached; answering 503")]
+    public static partial void ConnectionLimitReached(ILogger logger, int max);
+
+    [LoggerMessage(3, LogLevel.Information, "Shutting down: closing every connection with 1001")]
+    public static partial void ClosingAllConnections(ILogger logger);
+}

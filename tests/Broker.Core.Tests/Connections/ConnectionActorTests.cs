@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Broker.Core.Connections;
+using Broker.Core.Settings;
+using Broker.Protocol.Compression;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Tests.Connections;
+
+public sealed class ConnectionActorTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static WebSocketSettings Settings(int maxQueuedMessages = 100) => new(
+        MaxMessageBytes: 1 << 20,
+        PingInterval: null,
+        IdleTimeout: TimeSpan.FromMinutes(5),
+        CloseTimeout: TimeSpan.FromMilliseconds(300),
+        MaxQueuedBytes: 1 << 20,
+        MaxQueuedMessages: maxQueuedMessages,
+        Subprotocols: [],
+        Deflate: new DeflateSettings(Enabled: false));
+
+    private sealed record Socket(Pipe ClientToServer, Pipe ServerToClient, ConnectionSetup Setup, TaskCompletionSource Aborted);
+
+    private static Socket NewSocket(IMessageHandler handler, WebSocketSettings settings)
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var setup = new ConnectionSetup(new Duplex(toServer.Reader, toClient.Writer), () => aborted.TrySetResult(),
+            handler, null, null, settings, new ConnectionCounters());
+        return new Socket(toServer, toClient, setup, aborted);
+    }
+
+    private static async Task SendMaskedAsync(Socket socket, OpCode opCode, byte[] payload)
+    {
+        var frame = new byte[6 + payload.Length];
+        frame[0] = (byte)(0x80 | (int)opCode);
+        frame[1] = (byte)(0x80 | payload.Length);
+        byte[] mask = [1, 2, 3, 4];
+        mask.CopyTo(frame, 2);
+        for (var i = 0; i < payload.Length; i++)
+            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
+        await socket.ClientToServer.Writer.WriteAsync(frame);
+    }
+
+    private static async Task<(OpCode OpCode, byte[] Payload)> ReadFrameAsync(Socket socket)
+    {
+        var reader = socket.ServerToClient.Reader;
+        while (true)
+        {
+            var result = await reader.ReadAsync().AsTask().WaitAsync(Wait);
+            var buffer = result.Buffer;
+            if (buffer.Length >= 2)
+            {
+                var head = buffer.Slice(0, 2).ToArray();
+                long length = head[1] & 0x7F;
+                var headerLength = 2;
+                if (length == 126 && buffer.Length >= 4)
+                {
+                    length = BinaryPrimitives.ReadUInt16BigEndian(buffer.Slice(2, 2).ToArray());
+                    headerLength = 4;
+                }
+                if (length < 126 && buffer.Length >= headerLength + length)
+                {
+                    var payload = buffer.Slice(headerLength, length).ToArray();
+                    reader.AdvanceTo(buffer.GetPosition(headerLength + length));
+                    return ((OpCode)(head[0] & 0x0F), payload);
+                }
+            }
+            Assert.False(result.IsCompleted, "server closed before a whole frame");
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    [Fact]
+    public async Task HandlerThrows_UnderStoppingSupervisor_ClosesWith1011()
+    {
+        var socket = NewSocket(new ThrowingHandler(), Settings());
+        var supervisor = Sys.ActorOf(ConnectionsActor.Props(Settings()));
+        supervisor.Tell(new Core.Connections.Connections.Open(socket.Setup));
+
+        await SendMaskedAsync(socket, OpCode.Text, "boom"u8.ToArray());
+        var (opCode, payload) = await ReadFrameAsync(socket);
+
+        Assert.Equal(OpCode.Close, opCode);
+        Assert.Equal(1011, BinaryPrimitives.ReadUInt16BigEndian(payload));
+        await socket.ClientToServer.Writer.CompleteAsync();
+        await socket.Setup.Completion.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task Deliver_SharedFrame_WrittenUnchanged()
+    {
+        var socket = NewSocket(EchoHandler.Instance, Settings());
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        var shared = new SharedFrame(FrameWriter.Encode(OpCode.Text, "fan-out"u8));
+
+        connection.Tell(new Connection.Deliver(shared));
+        var (opCode, payload) = await ReadFrameAsync(socket);
+
+        Assert.Equal(OpCode.Text, opCode);
+        Assert.Equal("fan-out"u8.ToArray(), payload);
+    }
+
+    [Fact]
+    public async Task CloseCommand_PeerAnswersClose_ConnectionCompletes()
+    {
+        var socket = NewSocket(EchoHandler.Instance, Settings());
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        Watch(connection);
+
+        connection.Tell(new Connection.Close(Protocol.CloseStatus.GoingAway));
+        var (opCode, payload) = await ReadFrameAsync(socket);
+        await SendMaskedAsync(socket, OpCode.Close, payload);
+
+        Assert.Equal(OpCode.Close, opCode);
+        Assert.Equal(1001, BinaryPrimitives.ReadUInt16BigEndian(payload));
+        ExpectTerminated(connection, Wait);
+        await socket.Setup.Completion.WaitAsync(Wait);
+        Assert.False(socket.Aborted.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task CloseCommand_PeerSilent_AbortedAfterCloseTimeout()
+    {
+        var socket = NewSocket(EchoHandler.Instance, Settings());
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+
+        connection.Tell(new Connection.Close(Protocol.CloseStatus.NormalClosure));
+
+        await socket.Aborted.Task.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task Deliver_PeerNotReading_SlowConsumerClosedAndCounted()
+    {
+        var socket = NewSocket(EchoHandler.Instance, Settings(maxQueuedMessages: 4));
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        // Larger than the pipe's pause threshold, so the first flush blocks and the queue fills behind it.
+        var big = new SharedFrame(FrameWriter.Encode(OpCode.Binary, new byte[100_000]));
+
+        for (var i = 0; i < 10; i++)
+            connection.Tell(new Connection.Deliver(big));
+
+        await socket.Aborted.Task.WaitAsync(Wait);
+        Assert.Equal(1, socket.Setup.Counters.SlowConsumers);
+    }
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+
+    private sealed class ThrowingHandler : IMessageHandler
+    {
+        public void OnMessage(IConnectionContext connection, OpCode opCode, in ReadOnlySequence<byte> payload) =>
+            throw new InvalidOperationException("handler bug");
+
+        public bool OnActorMessage(IConnectionContext connection, object message) => false;
+
+        public void OnStopped(IConnectionContext connection)
+        {
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Broker.Server.Tests.Support;
+
+/// <summary>A hand-made WebSocket client over a raw TCP socket, to send what no well-behaved client library would.</summary>
+public sealed class RawClient : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _start;
+    private int _end;
+
+    private RawClient(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    public record Frame(bool Fin, int OpCode, byte[] Payload)
+    {
+        public int CloseCode => Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : 1005;
+    }
+
+    public static async Task<RawClient> ConnectAsync(Uri http, int receiveBuffer = 0)
+    {
+        var tcp = new TcpClient();
+        if (receiveBuffer > 0)
+            tcp.ReceiveBufferSize = receiveBuffer;
+        using var timeout = new CancellationTokenSource(Timeout);
+        await tcp.ConnectAsync(http.Host, http.Port, timeout.Token);
+        return new RawClient(tcp);
+    }
+
+    /// <summary>Connects and completes a valid handshake; returns once the 101 has been read.</summary>
+    public static async Task<RawClient> OpenAsync(Uri http, string path = "/echo", int receiveBuffer = 0)
+    {
+        var client = await ConnectAsync(http, receiveBuffer);
+        var response = await client.RequestAsync(
+            $"GET {path} HTTP/1.1\r\nHost: {http.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 101", response);
+        return client;
+    }
+
+    /// <summary>Writes a raw HTTP request and returns the response head (status line and headers).</summary>
+    public async Task<string> RequestAsync(string request)
+    {
+        await WriteAsync(Encoding.ASCII.GetBytes(request));
+        var head = new StringBuilder();
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+            head.Append((char)await ReadByteAsync());
+        return head.ToString();
+    }
+
+    public async Task WriteAsync(byte[] bytes)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await _stream.WriteAsync(bytes, timeout.Token);
+    }
+
+    /// <summary>Sends one frame; masked (as a client must) unless told otherwise.</summary>
+    public Task SendFrameAsync(int opCode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0) =>
+        WriteAsync(EncodeFrame(opCode, payload, fin, masked, rsv));
+
+    public static byte[] EncodeFrame(int opCode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0)
+    {
+        using var frame = new MemoryStream();
+        frame.WriteByte((byte)((fin ? 0x80 : 0) | (rsv << 4) | opCode));
+        var maskBit = masked ? 0x80 : 0;
+        if (payload.Length <= 125)
+        {
+            frame.WriteByte((byte)(maskBit | payload.Length));
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            frame.WriteByte((byte)(maskBit | 126));
+            frame.WriteByte((byte)(payload.Length >> 8));
+            frame.WriteByte((byte)payload.Length);
+        }
+        else
+        {
+            frame.WriteByte((byte)(maskBit | 127));
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
+            frame.Write(length);
+        }
+        if (!masked)
+        {
+            frame.Write(payload);
+            return frame.ToArray();
+        }
+        var mask = RandomNumberGenerator.GetBytes(4);
+        frame.Write(mask);
+        for (var i = 0; i < payload.Length; i++)
+            frame.WriteByte((byte)(payload[i] ^ mask[i % 4]));
+        return frame.ToArray();
+    }
+
+    public static byte[] ClosePayload(int code, string reason = "")
+    {
+        var payload = new byte[2 + Encoding.UTF8.GetByteCount(reason)];
+        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)code);
+        Encoding.UTF8.GetBytes(reason, payload.AsSpan(2));
+        return payload;
+    }
+
+    /// <summary>Reads the next server frame; null when the server closed TCP.</summary>
+    public async Task<Frame?> ReadFrameAsync()
+    {
+        try
+        {
+            var b0 = await ReadByteAsync();
+            var b1 = await ReadByteAsync();
+            Assert.Equal(0, b1 & 0x80); // §5.1: a server never masks
+            long length = b1 & 0x7F;
+            if (length == 126)
+                length = (await ReadByteAsync() << 8) | await ReadByteAsync();
+            else if (length == 127)
+            {
+                length = 0;
+                for (var i = 0; i < 8; i++)
+                    length = (length << 8) | await ReadByteAsync();
+            }
+            var payload = new byte[length];
+            for (var i = 0; i < length; i++)
+                payload[i] = (byte)await ReadByteAsync();
+            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads frames until a Close (skipping pings) and returns its code; then expects the server to close TCP.</summary>
+    public async Task<int> ReadCloseCodeAsync()
+    {
+        while (true)
+        {
+            var frame = await ReadFrameAsync() ?? throw new Xunit.Sdk.XunitException("TCP closed without a Close frame");
+            if (frame.OpCode == 0x8)
+                return frame.CloseCode;
+        }
+    }
+
+    /// <summary>True once the server has closed the TCP connection (EOF or reset), reading and discarding until then.</summary>
+    public async Task<bool> ServerClosedTcpAsync()
+    {
+        try
+        {
+            while (true)
+                await ReadByteAsync();
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<byte> ReadByteAsync()
+    {
+        if (_start == _end)
+        {
+            using var timeout = new CancellationTokenSource(Timeout);
+            _start = 0;
+            _end = await _stream.ReadAsync(_buffer, timeout.Token);
+            if (_end == 0)
+                throw new EndOfStreamException();
+        }
+        return _buffer[_start++];
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
