@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Protocol.Handshake;
+using Broker.Server.Cluster;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,9 +28,11 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
-        builder.Services.AddAkka("broker", (akka, _) =>
+        builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
+        builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            akka.StopHostWhenTerminated();
             // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
@@ -59,9 +62,8 @@ internal static class BrokerApp
             Log.ClosingAllConnections(logger);
             supervisor.ActorRef.Tell(new Connections.CloseAll(Protocol.CloseStatus.GoingAway));
         });
-        app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
-            ? Results.Text("stopping", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("ok"));
+        app.MapHealth();
+        app.MapNodes();
 
         // /ws echoes until the pub/sub protocol handler's factory replaces this one.
         Map("/ws", () => EchoHandler.Instance);
