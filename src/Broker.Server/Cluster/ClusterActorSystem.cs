@@ -8,9 +8,9 @@ internal static class ClusterActorSystem
 {
     /// <summary>
     /// A node the cluster downed (split-brain resolver, or an operator) runs CoordinatedShutdown
-    /// (<c>run-coordinated-shutdown-when-down</c>) and its ActorSystem terminates. Without actors the node cannot serve,
-    /// so the host stops too: its clients get 1001 and reconnect to a node of the surviving side, and an orchestrator
-    /// restarts the process. On a normal shutdown the host is already stopping and this is a no-op.
+    /// (<c>run-coordinated-shutdown-when-down</c>) and its ActorSystem terminates, taking the connection actors with it.
+    /// Without actors the node cannot serve, so the host stops too and the process exits: its clients reconnect to a
+    /// node of the surviving side, and an orchestrator restarts it. On a normal shutdown the host is already stopping.
     /// </summary>
     public static AkkaConfigurationBuilder StopHostWhenTerminated(this AkkaConfigurationBuilder akka) =>
         akka.AddStartup((system, _) =>
