@@ -55,8 +55,9 @@ internal static class BrokerConfig
 
     /// <summary>
     /// BROKER__HTTP__PORT=9000 sets broker.http.port: double underscore is a dot, single underscore a hyphen, names are
-    /// lower-cased. AKKA__ sets Akka's keys the same way (AKKA__CLUSTER__SEED_NODES, see hocon/cluster.hocon). A value starting with '[' is read as a HOCON list; anything else as a string (HOCON converts it
-    /// to the number, duration or boolean the key needs).
+    /// lower-cased; AKKA__ sets Akka's keys the same way (AKKA__CLUSTER__SEED_NODES, see hocon/cluster.hocon). A value
+    /// starting with '[' is read as a HOCON list; anything else as a string (HOCON converts it to the number, duration or
+    /// boolean the key needs).
     /// </summary>
     internal static Config FromEnvironment(IDictionary environment)
     {
