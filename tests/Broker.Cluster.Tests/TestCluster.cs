@@ -65,9 +65,14 @@ public sealed class TestCluster : IAsyncDisposable
                     await cluster.WaitUntilAllUpAsync(started);
                     return cluster;
                 }
-                catch (Exception) when (attempt < StartAttempts)
+                catch (Exception e)
                 {
+                    // Let every start settle, then stop whatever did start: no broker outlives a failed fixture.
+                    await Task.WhenAll(starting.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
                     foreach (var node in starting.Where(t => t.IsCompletedSuccessfully)) await node.Result.DisposeAsync();
+                    // A node that could not start (e.g. its port was taken) is worth another try; a cluster that did
+                    // not form in time is a failure, not bad luck.
+                    if (attempt >= StartAttempts || e is TimeoutException) throw;
                 }
             }
         }
