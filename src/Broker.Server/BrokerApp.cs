@@ -3,6 +3,9 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Server.Api;
+using Broker.Server.Demo;
+using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,7 +22,7 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -29,7 +32,8 @@ internal static class BrokerApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
-        builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, _) =>
+        builder.Services.AddBrokerPubSub(config);
+        builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
             akka.StopHostWhenTerminated();
@@ -37,6 +41,7 @@ internal static class BrokerApp
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
                 registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
+            akka.WithBrokerPubSub(provider);
         });
 
         var app = builder.Build();
@@ -65,8 +70,7 @@ internal static class BrokerApp
         app.MapHealth();
         app.MapNodes();
 
-        // /ws echoes until the pub/sub protocol handler's factory replaces this one.
-        Map("/ws", () => EchoHandler.Instance);
+        Map("/ws", PubSubHosting.HandlerFactory(app.Services));
         if (settings.Http.EchoEndpoint)
             Map("/echo", () => EchoHandler.Instance);
 
@@ -75,6 +79,9 @@ internal static class BrokerApp
             var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
+
+        app.MapBrokerApi(settings);
+        app.UseDemoFiles();
     }
 
     private static IPAddress ParseAddress(string host) =>

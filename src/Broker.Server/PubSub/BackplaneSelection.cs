@@ -1,20 +1,22 @@
-using Akka.Configuration;
 using Broker.Core.Backplane;
 using Broker.Core.Topics;
 using Broker.Redis;
+using AkkaConfig = Akka.Configuration.Config;
+using ConfigurationException = Akka.Configuration.ConfigurationException;
 
-namespace Broker.Server.Cluster;
+namespace Broker.Server.PubSub;
 
 /// <summary>
-/// Registers the node's one <see cref="IBackplane"/> (<c>broker.backplane.type</c>: memory or redis) and the
-/// <see cref="TopicRouter"/> it delivers to. <see cref="BackplaneLifetime"/> starts it before the ActorSystem and
-/// disposes it after: call this before AddAkka, because hosted services stop in reverse registration order.
+/// The one place that registers the node's <see cref="IBackplane"/> (<c>broker.backplane.type</c>: memory for one node,
+/// redis for a cluster; <c>--redis host:port</c> selects redis) and the <see cref="TopicRouter"/> it delivers to.
+/// <see cref="BackplaneLifetime"/> starts it before the ActorSystem and disposes it after: call this before AddAkka,
+/// because hosted services stop in reverse registration order.
 /// </summary>
 internal static class BackplaneSelection
 {
     private const string TypePath = "broker.backplane.type";
 
-    public static IServiceCollection AddBrokerBackplane(this IServiceCollection services, Config config)
+    public static IServiceCollection AddBrokerBackplane(this IServiceCollection services, AkkaConfig config)
     {
         var type = config.HasPath(TypePath)
             ? config.GetString(TypePath)
@@ -25,7 +27,7 @@ internal static class BackplaneSelection
                 services.AddSingleton<IBackplane, InMemoryBackplane>();
                 break;
             case "redis":
-                var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start
+                var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
                 services.AddSingleton<IBackplane>(provider =>
                     new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>()));
                 break;

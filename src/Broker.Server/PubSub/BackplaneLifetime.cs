@@ -1,12 +1,12 @@
 using Broker.Core.Backplane;
 using Broker.Core.Topics;
 
-namespace Broker.Server.Cluster;
+namespace Broker.Server.PubSub;
 
 /// <summary>
 /// Starts the backplane with the node's <see cref="TopicRouter"/> as its sink, and disposes it at shutdown, after the
 /// web server and the ActorSystem have stopped (hosted services stop in reverse order), so no publish or subscription
-/// change reaches a disposed backplane. A Redis backplane starts even while Redis is down and heals later.
+/// change reaches a disposed backplane.
 /// </summary>
 internal sealed class BackplaneLifetime(IBackplane backplane, TopicRouter router) : IHostedService
 {
