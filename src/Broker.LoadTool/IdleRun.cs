@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Broker.LoadTool;
+
+/// <summary>
+/// Opens N connections, subscribes each to one topic, holds them idle (answering the broker's pings) and reports the
+/// broker's resident memory before, after connecting and at the end of the hold.
+/// </summary>
+internal sealed class IdleRun(LoadOptions options, TextWriter progress)
+{
+    public async Task<IdleSummary> RunAsync()
+    {
+        var board = new TopicBoard(options.Topics);
+        // Small buffers: 10,000 connections here should not starve the broker of memory on the same box.
+        var connections = Enumerable.Range(0, options.Idle)
+            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024))
+            .ToArray();
+        var before = ServerMemory.ResidentBytes(options.ServerPid);
+        try
+        {
+            var url = options.SubscriberUrl ?? options.Url;
+            await Connector.OpenAllAsync(connections, url, options.ConnectParallel, s => s.SubscribeAsync(Connector.ConnectTimeout));
+            var open = ServerMemory.ResidentBytes(options.ServerPid);
+            progress.WriteLine($"{connections.Length} idle connections subscribed; holding {options.Duration} s");
+
+            var held = Stopwatch.StartNew();
+            using (new ProgressReporter(progress, () => 0, () => 0, () => 0,
+                       () => connections.Count(c => c.Disconnect is not null), options.ServerPid))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(options.Duration));
+            }
+            return new IdleSummary
+            {
+                Url = url.ToString(),
+                Connections = connections.Length,
+                Topics = options.Topics,
+                HeldSeconds = held.Elapsed.TotalSeconds,
+                Disconnects = connections.Count(c => c.Disconnect is not null),
+                DisconnectReasons = connections.Where(c => c.Disconnect is not null)
+                    .GroupBy(c => c.Disconnect!)
+                    .Select(g => $"{g.Count()}x {g.Key}")
+                    .ToArray(),
+                ServerRssBeforeBytes = before,
+                ServerRssOpenBytes = open,
+                ServerRssEndBytes = ServerMemory.ResidentBytes(options.ServerPid),
+            };
+        }
+        finally
+        {
+            await Connector.CloseAllAsync(connections);
+        }
+    }
+}
