@@ -24,10 +24,12 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
             progress.WriteLine($"{connections.Length} idle connections subscribed; holding {options.Duration} s");
 
             var held = Stopwatch.StartNew();
-            using (new ProgressReporter(progress, () => 0, () => 0, () => 0,
-                       () => connections.Count(c => c.Disconnect is not null), options.ServerPid))
+            using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (held.Elapsed.TotalSeconds < options.Duration && await ticker.WaitForNextTickAsync())
             {
-                await Task.Delay(TimeSpan.FromSeconds(options.Duration));
+                var rss = ServerMemory.ResidentBytes(options.ServerPid);
+                progress.WriteLine($"[{held.Elapsed.TotalSeconds,5:F0}s] open {connections.Count(c => c.Disconnect is null)}"
+                    + (rss is { } r ? $"  server RSS {r / 1048576.0:F1} MiB" : ""));
             }
             return new IdleSummary
             {

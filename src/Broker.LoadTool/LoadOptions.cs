@@ -65,8 +65,8 @@ internal sealed record LoadOptions
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
             options = name switch
             {
-                "--url" => options with { Url = WebSocketUrl(Value()) },
-                "--sub-url" => options with { SubscriberUrl = WebSocketUrl(Value()) },
+                "--url" => options with { Url = WebSocketUrl(name, Value()) },
+                "--sub-url" => options with { SubscriberUrl = WebSocketUrl(name, Value()) },
                 "--subscribers" => options with { Subscribers = Int(name, Value(), 0) },
                 "--publishers" => options with { Publishers = Int(name, Value(), 1) },
                 "--topics" => options with { Topics = Int(name, Value(), 1) },
@@ -86,10 +86,10 @@ internal sealed record LoadOptions
         return options;
     }
 
-    private static Uri WebSocketUrl(string text) =>
+    private static Uri WebSocketUrl(string name, string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == "ws"
             ? url
-            : throw new ArgumentException($"not a ws:// URL: {text}");
+            : throw new ArgumentException($"{name} must be a ws:// URL, not {text}");
 
     private static int Int(string name, string text, int min) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min

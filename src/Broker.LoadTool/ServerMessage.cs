@@ -9,7 +9,7 @@ namespace Broker.LoadTool;
 /// matched against the exact layout ServerMessageWriter produces, so a subscriber spends as little of the shared CPU as
 /// possible; anything else goes through <see cref="Utf8JsonReader"/>.
 /// </summary>
-internal readonly ref struct ServerMessage
+internal readonly struct ServerMessage
 {
     private static ReadOnlySpan<byte> DeliveryStart => "{\"type\":\"message\",\"topic\":\""u8;
     private static ReadOnlySpan<byte> OffsetField => "\",\"offset\":"u8;

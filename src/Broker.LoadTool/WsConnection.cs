@@ -65,8 +65,8 @@ internal abstract class WsConnection
         if (!_closing && Disconnect is null)
         {
             _closing = true;
-            var frame = new byte[ClientFrame.MaxHeaderLength + 2];
-            Span<byte> body = stackalloc byte[2];
+            var frame = new byte[ClientFrame.MaxHeaderLength + ClosePayload.MaxLength];
+            Span<byte> body = stackalloc byte[ClosePayload.MaxLength];
             var length = ClientFrame.Write(frame, OpCode.Close, body[..ClosePayload.Write(body, CloseStatus.NormalClosure)], NextMaskKey());
             try
             {
