@@ -2,6 +2,12 @@ using System.Text.Json;
 using Broker.LoadTool;
 
 // Progress goes to stderr and the summary to stdout, so `--json > result.json` keeps a clean file.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
 LoadOptions options;
 try
 {

@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-dotnet build src/Broker.Server -c Release -nologo -clp:ErrorsOnly >&2
 dotnet build src/Broker.LoadTool -c Release -nologo -clp:ErrorsOnly >&2
+tool=src/Broker.LoadTool/bin/Release/net10.0/Broker.LoadTool.dll
+[ "${1:-}" = --help ] && exec dotnet "$tool" --help
+dotnet build src/Broker.Server -c Release -nologo -clp:ErrorsOnly >&2
 # Both processes hold one descriptor per connection; 10,000 idle connections need more than the usual 1024.
 ulimit -n "$(ulimit -Hn)"
 
@@ -25,4 +27,4 @@ done
 url=$(grep -oE 'http://[0-9.]+:[0-9]+' "$out" | head -1) || { echo "broker did not start within 60 s" >&2; exit 1; }
 echo "broker pid $pid at $url" >&2
 
-dotnet src/Broker.LoadTool/bin/Release/net10.0/Broker.LoadTool.dll --url "${url/http/ws}/ws" --server-pid "$pid" "$@"
+dotnet "$tool" --url "${url/http/ws}/ws" --server-pid "$pid" "$@"
