@@ -58,9 +58,11 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
 
         await DelayUntil(_window.Start);
         var (startDelivered, startAcked, startTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
+        var (startServerCpu, startToolCpu) = (ProcessStats.CpuTime(options.ServerPid), ProcessStats.CpuTime(null));
         await DelayUntil(_window.End);
         var (endDelivered, endAcked, endTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
-        var rss = ServerMemory.ResidentBytes(options.ServerPid);
+        var (endServerCpu, endToolCpu) = (ProcessStats.CpuTime(options.ServerPid), ProcessStats.CpuTime(null));
+        var rss = ProcessStats.ResidentBytes(options.ServerPid);
 
         await stop.CancelAsync();
         await Task.WhenAll(publishing);
@@ -110,6 +112,8 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
                 .Select(g => $"{g.Count()}x {g.Key}")
                 .ToArray(),
             ServerRssBytes = rss,
+            ServerCpuCores = options.ServerPid is null ? null : (endServerCpu - startServerCpu)?.TotalSeconds / seconds,
+            ToolCpuCores = (endToolCpu - startToolCpu)?.TotalSeconds / seconds ?? 0,
         };
     }
 

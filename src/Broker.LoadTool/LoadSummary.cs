@@ -31,6 +31,9 @@ internal sealed record LoadSummary
     public required long Disconnects { get; init; }
     public required IReadOnlyList<string> DisconnectReasons { get; init; }
     public long? ServerRssBytes { get; init; }
+    /// <summary>Average cores the broker and this tool kept busy during the measured window.</summary>
+    public double? ServerCpuCores { get; init; }
+    public required double ToolCpuCores { get; init; }
 
     public bool Clean => Missing == 0 && Gaps == 0 && Duplicates == 0 && OutOfOrder == 0 && Unacked == 0 && Errors == 0
         && Disconnects == 0;
@@ -47,6 +50,7 @@ internal sealed record LoadSummary
           errors          {Errors:N0} {string.Join(", ", ErrorCodes.Select(e => $"{e.Key}={e.Value}"))}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
           server RSS      {(ServerRssBytes is { } rss ? $"{rss / 1048576.0:F1} MiB" : "n/a (no --server-pid)")}
+          CPU (cores)     broker {(ServerCpuCores is { } c ? $"{c:F2}" : "n/a")}  load tool {ToolCpuCores:F2}  of {Environment.ProcessorCount}
           result          {(Clean ? "clean" : "FAILED")}
         """;
 }

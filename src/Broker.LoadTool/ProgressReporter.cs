@@ -41,7 +41,7 @@ internal sealed class ProgressReporter : IDisposable
             var now = DateTime.UtcNow;
             var seconds = (now - _last).TotalSeconds;
             var (delivered, published) = (_delivered(), _published());
-            var rss = ServerMemory.ResidentBytes(_serverPid);
+            var rss = ProcessStats.ResidentBytes(_serverPid);
             _output.WriteLine(
                 $"[{(now - _started).TotalSeconds,5:F0}s] deliveries/s {(delivered - _lastDelivered) / seconds,11:N0}  "
                 + $"publishes/s {(published - _lastPublished) / seconds,9:N0}  errors {_errors()}  disconnects {_disconnects()}"

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Broker.LoadTool;
+
+/// <summary>
+/// A process's resident memory and CPU time from <c>/proc</c> (Linux): the broker's, given its PID, and the tool's own,
+/// to show how the two cores were shared.
+/// </summary>
+internal static class ProcessStats
+{
+    // USER_HZ: /proc/PID/stat counts CPU time in clock ticks, 100 per second on every Linux the runtime supports.
+    private const double TicksPerSecond = 100;
+
+    /// <summary>VmRSS in bytes, or null when the process or the line is not there.</summary>
+    public static long? ResidentBytes(int? pid)
+    {
+        if (pid is null)
+            return null;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    continue;
+                var kib = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kib, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        catch (IOException)
+        {
+            // The process is gone.
+        }
+        return null;
+    }
+
+    /// <summary>User plus system CPU time of <paramref name="pid"/>, or of this process when null; null when it is gone.</summary>
+    public static TimeSpan? CpuTime(int? pid)
+    {
+        if (pid is null)
+            return Process.GetCurrentProcess().TotalProcessorTime;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the parenthesised command name (which may hold spaces): utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
