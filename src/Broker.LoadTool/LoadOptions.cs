@@ -15,7 +15,7 @@ internal sealed record LoadOptions
           --size BYTES         size of each publish's data value, at least 48 (default 100)
           --rate R             publishes per second across all publishers; 0 = as fast as acks allow (default 0)
           --window W           most unacknowledged publishes per publisher (default 256)
-          --max-lag L          rate 0 only: a publisher waits while a topic's probe subscriber is L messages behind (default 1000)
+          --max-lag L          rate 0 only: a publisher waits while a topic's probe subscriber is L messages behind (default 100)
           --duration S         measured seconds (default 10)
           --warmup S           seconds before measuring (default 3)
           --idle N             instead: open N idle subscribed connections, hold them --duration seconds, report memory
@@ -41,7 +41,7 @@ internal sealed record LoadOptions
 
     public int Window { get; init; } = 256;
 
-    public long MaxLag { get; init; } = 1000;
+    public long MaxLag { get; init; } = 100;
 
     public double Duration { get; init; } = 10;
 

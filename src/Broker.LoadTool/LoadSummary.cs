@@ -35,6 +35,12 @@ internal sealed record LoadSummary
     public double? ServerCpuCores { get; init; }
     public required double ToolCpuCores { get; init; }
 
+    /// <summary>
+    /// Deliveries per second of broker CPU time: on a machine shared with other work this says more about the broker
+    /// than deliveries per wall-clock second.
+    /// </summary>
+    public double? DeliveriesPerBrokerCpuSecond => ServerCpuCores is > 0 and var cores ? DeliveriesPerSecond / cores : null;
+
     public bool Clean => Missing == 0 && Gaps == 0 && Duplicates == 0 && OutOfOrder == 0 && Unacked == 0 && Errors == 0
         && Disconnects == 0;
 
@@ -51,6 +57,7 @@ internal sealed record LoadSummary
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
           server RSS      {(ServerRssBytes is { } rss ? $"{rss / 1048576.0:F1} MiB" : "n/a (no --server-pid)")}
           CPU (cores)     broker {(ServerCpuCores is { } c ? $"{c:F2}" : "n/a")}  load tool {ToolCpuCores:F2}  of {Environment.ProcessorCount}
+          per broker CPU  {(DeliveriesPerBrokerCpuSecond is { } d ? $"{d:N0} deliveries per CPU-second" : "n/a")}
           result          {(Clean ? "clean" : "FAILED")}
         """;
 }
