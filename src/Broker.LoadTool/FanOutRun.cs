@@ -63,6 +63,7 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
         var (endDelivered, endAcked, endTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
         var (endServerCpu, endToolCpu) = (ProcessStats.CpuTime(options.ServerPid), ProcessStats.CpuTime(null));
         var rss = ProcessStats.ResidentBytes(options.ServerPid);
+        var loadAverage = ProcessStats.LoadAverage();
 
         await stop.CancelAsync();
         await Task.WhenAll(publishing);
@@ -114,6 +115,7 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
             ServerRssBytes = rss,
             ServerCpuCores = options.ServerPid is null ? null : (endServerCpu - startServerCpu)?.TotalSeconds / seconds,
             ToolCpuCores = (endToolCpu - startToolCpu)?.TotalSeconds / seconds ?? 0,
+            LoadAverage = loadAverage,
         };
     }
 

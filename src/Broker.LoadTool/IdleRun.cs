@@ -45,6 +45,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
                 ServerRssBeforeBytes = before,
                 ServerRssOpenBytes = open,
                 ServerRssEndBytes = ProcessStats.ResidentBytes(options.ServerPid),
+                LoadAverage = ProcessStats.LoadAverage(),
             };
         }
         finally

@@ -12,6 +12,7 @@ internal sealed record IdleSummary
     public long? ServerRssBeforeBytes { get; init; }
     public long? ServerRssOpenBytes { get; init; }
     public long? ServerRssEndBytes { get; init; }
+    public double? LoadAverage { get; init; }
 
     /// <summary>(RSS at the end of the hold − RSS before connecting) / connections.</summary>
     public double? BytesPerConnection => ServerRssBeforeBytes is { } before && ServerRssEndBytes is { } end
@@ -25,6 +26,7 @@ internal sealed record IdleSummary
           server RSS      before {Mib(ServerRssBeforeBytes)}  all subscribed {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
           per connection  {(BytesPerConnection is { } b ? $"{b / 1024:F2} KiB" : "n/a (no --server-pid)")}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
+          load average    {LoadAverage:F1} (1 min, {Environment.ProcessorCount} cores)
           result          {(Clean ? "clean" : "FAILED")}
         """;
 

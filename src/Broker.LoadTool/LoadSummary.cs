@@ -34,6 +34,7 @@ internal sealed record LoadSummary
     /// <summary>Average cores the broker and this tool kept busy during the measured window.</summary>
     public double? ServerCpuCores { get; init; }
     public required double ToolCpuCores { get; init; }
+    public double? LoadAverage { get; init; }
 
     /// <summary>
     /// Deliveries per second of broker CPU time: on a machine shared with other work this says more about the broker
@@ -56,7 +57,7 @@ internal sealed record LoadSummary
           errors          {Errors:N0} {string.Join(", ", ErrorCodes.Select(e => $"{e.Key}={e.Value}"))}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
           server RSS      {(ServerRssBytes is { } rss ? $"{rss / 1048576.0:F1} MiB" : "n/a (no --server-pid)")}
-          CPU (cores)     broker {(ServerCpuCores is { } c ? $"{c:F2}" : "n/a")}  load tool {ToolCpuCores:F2}  of {Environment.ProcessorCount}
+          CPU (cores)     broker {(ServerCpuCores is { } c ? $"{c:F2}" : "n/a")}  load tool {ToolCpuCores:F2}  of {Environment.ProcessorCount}, 1-min load average {LoadAverage:F1}
           per broker CPU  {(DeliveriesPerBrokerCpuSecond is { } d ? $"{d:N0} deliveries per CPU-second" : "n/a")}
           result          {(Clean ? "clean" : "FAILED")}
         """;

@@ -52,4 +52,17 @@ internal static class ProcessStats
             return null;
         }
     }
+
+    /// <summary>The 1-minute load average (runnable tasks) from <c>/proc/loadavg</c>: how crowded the shared cores were.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }
