@@ -19,9 +19,10 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
         try
         {
             var url = options.SubscriberUrl ?? options.Url;
-            await Connector.OpenAllAsync(connections, url, options.ConnectParallel, s => s.SubscribeAsync(Connector.ConnectTimeout));
+            await Connector.OpenAllAsync(connections, url, options.ConnectParallel,
+                s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
             var open = ProcessStats.ResidentBytes(options.ServerPid);
-            progress.WriteLine($"{connections.Length} idle connections subscribed; holding {options.Duration} s");
+            progress.WriteLine($"{connections.Length} idle connections open; holding {options.Duration} s");
 
             var held = Stopwatch.StartNew();
             using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -35,7 +36,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
             {
                 Url = url.ToString(),
                 Connections = connections.Length,
-                Topics = options.Topics,
+                Topics = options.NoSubscribe ? 0 : options.Topics,
                 HeldSeconds = held.Elapsed.TotalSeconds,
                 Disconnects = connections.Count(c => c.Disconnect is not null),
                 DisconnectReasons = connections.Where(c => c.Disconnect is not null)

@@ -22,7 +22,7 @@ internal sealed record IdleSummary
     public bool Clean => Disconnects == 0;
 
     public string ToText() => $"""
-        idle: {Connections:N0} subscribed connections over {Topics} topic(s), held {HeldSeconds:F0} s
+        idle: {Connections:N0} connections{(Topics > 0 ? $" subscribed over {Topics} topic(s)" : ", not subscribed")}, held {HeldSeconds:F0} s
           server RSS      before {Mib(ServerRssBeforeBytes)}  all subscribed {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
           per connection  {(BytesPerConnection is { } b ? $"{b / 1024:F2} KiB" : "n/a (no --server-pid)")}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}

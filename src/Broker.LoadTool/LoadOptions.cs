@@ -19,6 +19,7 @@ internal sealed record LoadOptions
           --duration S         measured seconds (default 10)
           --warmup S           seconds before measuring (default 3)
           --idle N             instead: open N idle subscribed connections, hold them --duration seconds, report memory
+          --no-subscribe       with --idle: only open the connections (the cost of a connection without a subscription)
           --server-pid PID     read the broker's RSS from /proc/PID/status
           --connect-parallel P connections opened at once (default 64)
           --json               print the summary as one JSON object
@@ -49,6 +50,8 @@ internal sealed record LoadOptions
 
     public int Idle { get; init; }
 
+    public bool NoSubscribe { get; init; }
+
     public int? ServerPid { get; init; }
 
     public int ConnectParallel { get; init; } = 64;
@@ -77,6 +80,7 @@ internal sealed record LoadOptions
                 "--duration" => options with { Duration = Number(name, Value()) },
                 "--warmup" => options with { Warmup = Number(name, Value()) },
                 "--idle" => options with { Idle = Int(name, Value(), 1) },
+                "--no-subscribe" => options with { NoSubscribe = true },
                 "--server-pid" => options with { ServerPid = Int(name, Value(), 1) },
                 "--connect-parallel" => options with { ConnectParallel = Int(name, Value(), 1) },
                 "--json" => options with { Json = true },
