@@ -54,15 +54,15 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
         using var stop = new CancellationTokenSource();
         _window.Open(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Duration));
         var publishing = _publishers.Select(p => p.RunAsync(stop.Token)).ToArray();
-        using var reporter = new ProgressReporter(progress, Delivered, Acked, Errors, Disconnects, options.ServerPid);
+        using var reporter = new ProgressReporter(progress, Delivered, Acked, Errors, Disconnects, options.ServerPids);
 
         await DelayUntil(_window.Start);
         var (startDelivered, startAcked, startTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
-        var (startServerCpu, startToolCpu) = (ProcessStats.CpuTime(options.ServerPid), ProcessStats.CpuTime(null));
+        var (startServerCpu, startToolCpu) = (ProcessStats.CpuTime(options.ServerPids), ProcessStats.OwnCpuTime());
         await DelayUntil(_window.End);
         var (endDelivered, endAcked, endTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
-        var (endServerCpu, endToolCpu) = (ProcessStats.CpuTime(options.ServerPid), ProcessStats.CpuTime(null));
-        var rss = ProcessStats.ResidentBytes(options.ServerPid);
+        var (endServerCpu, endToolCpu) = (ProcessStats.CpuTime(options.ServerPids), ProcessStats.OwnCpuTime());
+        var rss = ProcessStats.ResidentBytes(options.ServerPids);
         var loadAverage = ProcessStats.LoadAverage();
 
         await stop.CancelAsync();
@@ -113,8 +113,8 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
                 .Select(g => $"{g.Count()}x {g.Key}")
                 .ToArray(),
             ServerRssBytes = rss,
-            ServerCpuCores = options.ServerPid is null ? null : (endServerCpu - startServerCpu)?.TotalSeconds / seconds,
-            ToolCpuCores = (endToolCpu - startToolCpu)?.TotalSeconds / seconds ?? 0,
+            ServerCpuCores = options.ServerPids.Count == 0 ? null : (endServerCpu - startServerCpu)?.TotalSeconds / seconds,
+            ToolCpuCores = (endToolCpu - startToolCpu).TotalSeconds / seconds,
             LoadAverage = loadAverage,
         };
     }

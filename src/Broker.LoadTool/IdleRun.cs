@@ -15,20 +15,20 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
         var connections = Enumerable.Range(0, options.Idle)
             .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024))
             .ToArray();
-        var before = ProcessStats.ResidentBytes(options.ServerPid);
+        var before = ProcessStats.ResidentBytes(options.ServerPids);
         try
         {
             var url = options.SubscriberUrl ?? options.Url;
             await Connector.OpenAllAsync(connections, url, options.ConnectParallel,
                 s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
-            var open = ProcessStats.ResidentBytes(options.ServerPid);
+            var open = ProcessStats.ResidentBytes(options.ServerPids);
             progress.WriteLine($"{connections.Length} idle connections open; holding {options.Duration} s");
 
             var held = Stopwatch.StartNew();
             using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (held.Elapsed.TotalSeconds < options.Duration && await ticker.WaitForNextTickAsync())
             {
-                var rss = ProcessStats.ResidentBytes(options.ServerPid);
+                var rss = ProcessStats.ResidentBytes(options.ServerPids);
                 progress.WriteLine($"[{held.Elapsed.TotalSeconds,5:F0}s] open {connections.Count(c => c.Disconnect is null)}"
                     + (rss is { } r ? $"  server RSS {r / 1048576.0:F1} MiB" : ""));
             }
@@ -45,7 +45,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
                     .ToArray(),
                 ServerRssBeforeBytes = before,
                 ServerRssOpenBytes = open,
-                ServerRssEndBytes = ProcessStats.ResidentBytes(options.ServerPid),
+                ServerRssEndBytes = ProcessStats.ResidentBytes(options.ServerPids),
                 LoadAverage = ProcessStats.LoadAverage(),
             };
         }

@@ -20,7 +20,7 @@ internal sealed record LoadOptions
           --warmup S           seconds before measuring (default 3)
           --idle N             instead: open N idle subscribed connections, hold them --duration seconds, report memory
           --no-subscribe       with --idle: only open the connections (the cost of a connection without a subscription)
-          --server-pid PID     read the broker's RSS from /proc/PID/status
+          --server-pid PID,... the broker's process(es): RSS and CPU from /proc, summed (e.g. both nodes of a cluster)
           --connect-parallel P connections opened at once (default 64)
           --json               print the summary as one JSON object
         exit status: 0 clean run, 1 gaps, losses, errors or disconnects, 2 bad options
@@ -52,7 +52,7 @@ internal sealed record LoadOptions
 
     public bool NoSubscribe { get; init; }
 
-    public int? ServerPid { get; init; }
+    public IReadOnlyList<int> ServerPids { get; init; } = [];
 
     public int ConnectParallel { get; init; } = 64;
 
@@ -81,7 +81,7 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = Number(name, Value()) },
                 "--idle" => options with { Idle = Int(name, Value(), 1) },
                 "--no-subscribe" => options with { NoSubscribe = true },
-                "--server-pid" => options with { ServerPid = Int(name, Value(), 1) },
+                "--server-pid" => options with { ServerPids = Value().Split(',').Select(pid => Int(name, pid, 1)).ToArray() },
                 "--connect-parallel" => options with { ConnectParallel = Int(name, Value(), 1) },
                 "--json" => options with { Json = true },
                 _ => throw new ArgumentException($"unknown option {name}"),

@@ -12,11 +12,32 @@ internal static class ProcessStats
     // USER_HZ: /proc/PID/stat counts CPU time in clock ticks, 100 per second on every Linux the runtime supports.
     private const double TicksPerSecond = 100;
 
-    /// <summary>VmRSS in bytes, or null when the process or the line is not there.</summary>
-    public static long? ResidentBytes(int? pid)
+    /// <summary>VmRSS of every process in bytes, summed; null when there are none or one is gone.</summary>
+    public static long? ResidentBytes(IReadOnlyList<int> pids) => Sum(pids, ResidentBytes);
+
+    /// <summary>User plus system CPU time of every process, summed; null when there are none or one is gone.</summary>
+    public static TimeSpan? CpuTime(IReadOnlyList<int> pids) =>
+        Sum(pids, pid => CpuTime(pid)?.Ticks) is { } ticks ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>User plus system CPU time of this process.</summary>
+    public static TimeSpan OwnCpuTime() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    private static long? Sum(IReadOnlyList<int> pids, Func<int, long?> read)
     {
-        if (pid is null)
+        if (pids.Count == 0)
             return null;
+        long sum = 0;
+        foreach (var pid in pids)
+        {
+            if (read(pid) is not { } value)
+                return null;
+            sum += value;
+        }
+        return sum;
+    }
+
+    private static long? ResidentBytes(int pid)
+    {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
@@ -34,11 +55,8 @@ internal static class ProcessStats
         return null;
     }
 
-    /// <summary>User plus system CPU time of <paramref name="pid"/>, or of this process when null; null when it is gone.</summary>
-    public static TimeSpan? CpuTime(int? pid)
+    private static TimeSpan? CpuTime(int pid)
     {
-        if (pid is null)
-            return Process.GetCurrentProcess().TotalProcessorTime;
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");

@@ -8,7 +8,7 @@ internal sealed class ProgressReporter : IDisposable
     private readonly Func<long> _published;
     private readonly Func<long> _errors;
     private readonly Func<long> _disconnects;
-    private readonly int? _serverPid;
+    private readonly IReadOnlyList<int> _serverPids;
     private readonly Timer _timer;
     private readonly DateTime _started = DateTime.UtcNow;
     private long _lastDelivered;
@@ -17,10 +17,10 @@ internal sealed class ProgressReporter : IDisposable
     private int _disposed;
 
     public ProgressReporter(TextWriter output, Func<long> delivered, Func<long> published, Func<long> errors,
-        Func<long> disconnects, int? serverPid)
+        Func<long> disconnects, IReadOnlyList<int> serverPids)
     {
-        (_output, _delivered, _published, _errors, _disconnects, _serverPid) =
-            (output, delivered, published, errors, disconnects, serverPid);
+        (_output, _delivered, _published, _errors, _disconnects, _serverPids) =
+            (output, delivered, published, errors, disconnects, serverPids);
         (_lastDelivered, _lastPublished, _last) = (delivered(), published(), _started);
         _timer = new Timer(_ => Report(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
@@ -41,7 +41,7 @@ internal sealed class ProgressReporter : IDisposable
             var now = DateTime.UtcNow;
             var seconds = (now - _last).TotalSeconds;
             var (delivered, published) = (_delivered(), _published());
-            var rss = ProcessStats.ResidentBytes(_serverPid);
+            var rss = ProcessStats.ResidentBytes(_serverPids);
             _output.WriteLine(
                 $"[{(now - _started).TotalSeconds,5:F0}s] deliveries/s {(delivered - _lastDelivered) / seconds,11:N0}  "
                 + $"publishes/s {(published - _lastPublished) / seconds,9:N0}  errors {_errors()}  disconnects {_disconnects()}"
