@@ -31,9 +31,8 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
             .ToArray();
         try
         {
-            var subscribeTimeout = Connector.ConnectTimeout;
             await Connector.OpenAllAsync(_subscribers, options.SubscriberUrl ?? options.Url, options.ConnectParallel,
-                s => s.SubscribeAsync(subscribeTimeout));
+                s => s.SubscribeAsync(Connector.ConnectTimeout));
             await Connector.OpenAllAsync(_publishers, options.Url, options.ConnectParallel, _ => Task.CompletedTask);
             progress.WriteLine($"{_subscribers.Length} subscribers and {_publishers.Length} publishers connected");
             return await MeasureAsync();
