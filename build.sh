@@ -5,13 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-apt_install() { # apt_install CMD PACKAGE: install PACKAGE when CMD is missing, repairing dpkg once if needed
-  command -v "$1" >/dev/null 2>&1 && return 0
-  echo "== installing $2"
+apt_get() { # apt_get PACKAGE: install PACKAGE, repairing dpkg once if needed
+  echo "== installing $1"
   export DEBIAN_FRONTEND=noninteractive
   local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq || true
-  $sudo apt-get install -y -qq "$2" || { $sudo apt-get -f install -y -qq; $sudo apt-get install -y -qq "$2"; }
+  $sudo apt-get install -y -qq "$1" || { $sudo apt-get -f install -y -qq; $sudo apt-get install -y -qq "$1"; }
+}
+
+apt_install() { # apt_install CMD PACKAGE: install PACKAGE when CMD is missing
+  command -v "$1" >/dev/null 2>&1 || apt_get "$2"
 }
 
 npm_ci() { # npm_ci DIR: install a folder's locked JavaScript dependencies once
@@ -23,6 +26,8 @@ npm_ci() { # npm_ci DIR: install a folder's locked JavaScript dependencies once
 run_tests() {
   apt_install redis-server redis-server
   apt_install chromium chromium
+  # Autobahn|Python, the conformance suite's independent client; Debian installs it for the system interpreter.
+  /usr/bin/python3 -c 'import autobahn' >/dev/null 2>&1 || apt_get python3-autobahn
   for dir in $(git ls-files '*package-lock.json' | xargs -r -n1 dirname); do npm_ci "$dir"; done
 
   dotnet build Broker.sln -c Release -nologo -clp:ErrorsOnly

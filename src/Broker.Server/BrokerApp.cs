@@ -3,6 +3,9 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Server.Api;
+using Broker.Server.Demo;
+using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,7 +21,7 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -27,13 +30,16 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
-        builder.Services.AddAkka("broker", (akka, _) =>
+        builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
+        builder.Services.AddBrokerPubSub(config);
+        builder.Services.AddAkka("broker", (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
             // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
             akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
             akka.WithActors((system, registry) =>
                 registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
+            akka.WithBrokerPubSub(provider);
         });
 
         var app = builder.Build();
@@ -63,8 +69,7 @@ internal static class BrokerApp
             ? Results.Text("stopping", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
 
-        // /ws echoes until the pub/sub protocol handler's factory replaces this one.
-        Map("/ws", () => EchoHandler.Instance);
+        Map("/ws", PubSubHosting.HandlerFactory(app.Services));
         if (settings.Http.EchoEndpoint)
             Map("/echo", () => EchoHandler.Instance);
 
@@ -73,6 +78,9 @@ internal static class BrokerApp
             var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
+
+        app.MapBrokerApi(settings);
+        app.UseDemoFiles();
     }
 
     private static IPAddress ParseAddress(string host) =>

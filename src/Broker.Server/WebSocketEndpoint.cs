@@ -50,6 +50,12 @@ internal sealed class WebSocketEndpoint(
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
+        // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
+        if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        {
+            await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
+            return;
+        }
         if (!counters.TryAdmit(settings.Limits.MaxConnections))
         {
             Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);

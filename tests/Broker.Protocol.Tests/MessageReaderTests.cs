@@ -116,6 +116,29 @@ public class MessageReaderTests
     }
 
     [Fact]
+    public void TryRead_TextFrameArrivingInPieces_PayloadIsStillSliceOfInput()
+    {
+        using var reader = new MessageReader(ServerSide);
+        var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("héllo 🌍 ", 40)));
+        var frame = Frame(OpCode.Text, text);
+
+        // A pipe hands the same memory back with more bytes each time until the frame is complete.
+        for (var end = 3; end < frame.Length; end += 37)
+        {
+            var prefix = new ReadOnlySequence<byte>(frame, 0, end);
+            Assert.False(reader.TryRead(ref prefix, out _));
+            Assert.Equal(end, prefix.Length);
+        }
+        var buffer = new ReadOnlySequence<byte>(frame);
+        Assert.True(reader.TryRead(ref buffer, out var message));
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message.Payload.First, out var segment));
+        Assert.Same(frame, segment.Array);
+        Assert.Equal(text, message.Payload.ToArray());
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
     public void TryRead_TwoFramesInOneBuffer_ReturnsBothInOrder()
     {
         using var reader = new MessageReader(ServerSide);

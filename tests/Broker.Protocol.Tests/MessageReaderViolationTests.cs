@@ -1,3 +1,4 @@
+using System.Buffers;
 using Broker.Protocol.Compression;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Tests.Support;
@@ -126,6 +127,49 @@ public class MessageReaderViolationTests
         var fragment = Frame(OpCode.Text, [0x61, 0xFF, .. new byte[1000]], fin: false);
 
         var error = Assert.Throws<WebSocketProtocolException>(() => ReaderHarness.ReadAll(reader, fragment[..20], 1));
+
+        Assert.Equal(CloseStatus.InvalidPayloadData, error.Status);
+    }
+
+    // Autobahn 6.4.3/6.4.4: one unfragmented text frame whose payload turns invalid before the frame is complete.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public void TryRead_InvalidUtf8InUnfinishedSingleFrame_FailsBeforeFrameEnds(int chop)
+    {
+        using var reader = new MessageReader(new MessageReaderOptions(1 << 20));
+        var frame = Frame(OpCode.Text, [.. "κόσμε"u8, 0xF4, 0x90, 0x80, 0x80, .. new byte[1000]]);
+
+        var error = Assert.Throws<WebSocketProtocolException>(() => ReaderHarness.ReadAll(reader, frame[..40], chop));
+
+        Assert.Equal(CloseStatus.InvalidPayloadData, error.Status);
+    }
+
+    [Fact]
+    public void TryRead_UnfinishedSingleFrameEndsMidCodePoint_WaitsForTheRest()
+    {
+        using var reader = new MessageReader(new MessageReaderOptions(1 << 20));
+        var frame = Frame(OpCode.Text, "a😀b"u8);
+        var prefix = new ReadOnlySequence<byte>(frame, 0, frame.Length - 3); // ends after the emoji's second byte
+
+        Assert.False(reader.TryRead(ref prefix, out _));
+
+        var whole = new ReadOnlySequence<byte>(frame);
+        Assert.True(reader.TryRead(ref whole, out var message));
+        Assert.Equal("a😀b"u8.ToArray(), message.Payload.ToArray());
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8CompletingSingleFrame_Throws1007()
+    {
+        using var reader = new MessageReader(new MessageReaderOptions(1 << 20));
+        var frame = Frame(OpCode.Text, [.. "ab"u8, 0xE2, 0x82, 0x28]);
+        var prefix = new ReadOnlySequence<byte>(frame, 0, frame.Length - 1);
+        Assert.False(reader.TryRead(ref prefix, out _));
+
+        var whole = new ReadOnlySequence<byte>(frame);
+        var error = Assert.Throws<WebSocketProtocolException>(() => reader.TryRead(ref whole, out _));
 
         Assert.Equal(CloseStatus.InvalidPayloadData, error.Status);
     }

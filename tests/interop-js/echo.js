@@ -4,22 +4,11 @@
 'use strict';
 const WebSocket = require('ws');
 const assert = require('node:assert/strict');
+const { fail, next } = require('./common');
 
 const [url, mode] = process.argv.slice(2);
 const deflate = mode === 'deflate';
 const timer = setTimeout(() => fail(new Error('timed out')), 30000);
-
-function fail(error) {
-  console.error(error && error.stack ? error.stack : String(error));
-  process.exit(1);
-}
-
-function next(ws, event) {
-  return new Promise((resolve, reject) => {
-    ws.once(event, (...args) => resolve(args));
-    ws.once('error', reject);
-  });
-}
 
 async function main() {
   const ws = new WebSocket(url, { perMessageDeflate: deflate ? { threshold: 0 } : false });

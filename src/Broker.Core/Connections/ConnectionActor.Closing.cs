@@ -22,7 +22,7 @@ internal sealed partial class ConnectionActor
         });
         Receive<Connection.TransportFailed>(OnTransportFailed);
         // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
-        Receive<Connection.Deliver>(_ => { });
+        Receive<Connection.Deliver>(_ => _setup.Counters.Traffic.Drops.Increment());
         Receive<Connection.Send>(_ => { });
         Receive<Connection.Close>(_ => { });
         Receive<Connection.HeartbeatTick>(_ => { });
@@ -62,6 +62,7 @@ internal sealed partial class ConnectionActor
         Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
         FrameWriter.Write(_frames, OpCode.Close, payload[..ClosePayload.Write(payload, status)]);
         _queue.Finish(_frames.Detach(isClose: true), discardQueued);
+        _setup.Handler.OnClosing(this);
     }
 
     private void OnTransportFailed(Connection.TransportFailed failed)

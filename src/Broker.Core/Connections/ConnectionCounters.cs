@@ -1,3 +1,5 @@
+using Broker.Core.Metrics;
+
 namespace Broker.Core.Connections;
 
 /// <summary>Node-wide connection counters, updated with interlocked operations from any thread.</summary>
@@ -19,6 +21,9 @@ public sealed class ConnectionCounters
 
     /// <summary>Connections closed with 4001.</summary>
     public long HeartbeatTimeouts => Volatile.Read(ref _heartbeatTimeouts);
+
+    /// <summary>Message counters (commands in, replies out, deliveries, drops, publishes).</summary>
+    public TrafficCounters Traffic { get; } = new();
 
     /// <summary>Admits one more connection unless <paramref name="max"/> are already open.</summary>
     public bool TryAdmit(long max)

@@ -15,6 +15,14 @@ public interface IMessageHandler
     /// <summary>An actor message the connection does not handle itself (e.g. topic replies); return false if unknown.</summary>
     bool OnActorMessage(IConnectionContext connection, object message);
 
+    /// <summary>
+    /// Our Close frame is queued (the closing handshake started, or the actor stops): nothing more can be sent, so
+    /// release what feeds the connection (subscriptions) now rather than when the peer answers.
+    /// </summary>
+    void OnClosing(IConnectionContext connection)
+    {
+    }
+
     /// <summary>The connection is stopping: release what it holds (subscriptions). Nothing can be sent any more.</summary>
     void OnStopped(IConnectionContext connection);
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Unicode;
 using Broker.Protocol.Compression;
 using Broker.Protocol.Text;
 
@@ -13,11 +12,13 @@ namespace Broker.Protocol.Framing;
 /// <remarks>
 /// Every header is checked as soon as its first two bytes arrive, and its length before the payload is waited for, so a
 /// bad or oversized frame fails early. An unfragmented, uncompressed message (the common case) is returned as a slice of
-/// the input without copying: nothing of it is consumed until the whole frame is buffered. Fragments of a fragmented
-/// message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a pooled buffer
-/// the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first bad byte.
-/// That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>; an idle
-/// reader holds no buffer.
+/// the input without copying: nothing of it is consumed until the whole frame is buffered. While such a text frame is
+/// still arriving, its buffered part is unmasked and UTF-8-validated in place, once, so invalid text fails before the
+/// frame ends; this relies on the caller handing the unconsumed bytes back unchanged, as a pipe does. Fragments of a
+/// fragmented message, and compressed frames, are consumed as they arrive: unmasked, copied (or inflated) once into a
+/// pooled buffer the reader owns and UTF-8-validated piece by piece, so invalid text fails at the piece holding the first
+/// bad byte. That buffer goes back to the pool on the next call to <see cref="TryRead"/> or on <see cref="Dispose"/>;
+/// an idle reader holds no buffer.
 /// With a pipe: call <see cref="TryRead"/> until it returns false, handling each message before the next call, then
 /// <c>AdvanceTo(buffer.Start, buffer.End)</c>.
 /// </remarks>
@@ -42,6 +43,9 @@ public sealed partial class MessageReader : IDisposable
     private bool _frameFin;
     private int _frameMaskKey;
     private int _frameMaskOffset;
+
+    // How much of an unfinished unfragmented text frame's payload is already unmasked and validated in place; 0 when none.
+    private long _textPrefixChecked;
 
     private int _length;
     private bool _bufferHandedOut;
@@ -102,12 +106,24 @@ public sealed partial class MessageReader : IDisposable
                 continue;
             }
             if (buffer.Length - header.Length < header.PayloadLength)
+            {
+                if (header.OpCode == OpCode.Text)
+                    CheckTextPrefix(buffer.Slice(header.Length), header);
                 break;
+            }
 
             var payload = buffer.Slice(header.Length, header.PayloadLength);
+            var rest = buffer.Slice(payload.End);
+            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
+            if (header.OpCode == OpCode.Text)
+            {
+                CompleteSingleFrameText(payload, header);
+                buffer = rest;
+                message = new ReceivedMessage(OpCode.Text, payload);
+                return true;
+            }
             if (header.Masked)
                 Unmask(payload, header.MaskKey);
-            var rest = buffer.Slice(payload.End);
 
             if (header.IsControl)
             {
@@ -118,9 +134,6 @@ public sealed partial class MessageReader : IDisposable
                 return true;
             }
 
-            // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
-            if (header.OpCode == OpCode.Text && !IsValidUtf8(payload))
-                ProtocolErrors.Throw(CloseStatus.InvalidPayloadData, "text message is not valid UTF-8");
             buffer = rest;
             message = new ReceivedMessage(header.OpCode, payload);
             return true;
@@ -149,19 +162,6 @@ public sealed partial class MessageReader : IDisposable
         foreach (var segment in payload)
             offset = Masking.Unmask(MemoryMarshal.AsMemory(segment).Span, maskKey, offset);
         return offset;
-    }
-
-    private static bool IsValidUtf8(in ReadOnlySequence<byte> payload)
-    {
-        if (payload.IsSingleSegment)
-            return Utf8.IsValid(payload.FirstSpan);
-        var validator = new Utf8Validator();
-        foreach (var segment in payload)
-        {
-            if (!validator.TryAppend(segment.Span, final: false))
-                return false;
-        }
-        return validator.TryAppend(default, final: true);
     }
 
     private void ReturnHandedOutBuffer()

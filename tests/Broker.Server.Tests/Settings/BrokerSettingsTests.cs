@@ -27,7 +27,7 @@ public sealed class BrokerSettingsTests
         Assert.Equal(4_194_304, ws.MaxQueuedBytes);
         Assert.Equal(10_000, ws.MaxQueuedMessages);
         Assert.Equal(["broker.v1"], ws.Subprotocols);
-        Assert.Equal(new DeflateSettings(Enabled: true, ServerMaxWindowBits: 15, ServerNoContextTakeover: false, CompressionThresholdBytes: 64), ws.Deflate);
+        Assert.Equal(new DeflateSettings(Enabled: true, ServerMaxWindowBits: 15, ServerNoContextTakeover: true, CompressionThresholdBytes: 64), ws.Deflate);
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);

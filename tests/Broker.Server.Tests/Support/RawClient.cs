@@ -28,7 +28,8 @@ public sealed class RawClient : IAsyncDisposable
 
     public static async Task<RawClient> ConnectAsync(Uri http, int receiveBuffer = 0)
     {
-        var tcp = new TcpClient();
+        // No Nagle: tests that send a frame in small chops want each chop on the wire at once.
+        var tcp = new TcpClient { NoDelay = true };
         if (receiveBuffer > 0)
             tcp.ReceiveBufferSize = receiveBuffer;
         using var timeout = new CancellationTokenSource(Timeout);
@@ -51,6 +52,12 @@ public sealed class RawClient : IAsyncDisposable
     public async Task<string> RequestAsync(string request)
     {
         await WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await ReadResponseHeadAsync();
+    }
+
+    /// <summary>Reads an HTTP response head (status line and headers, up to the blank line).</summary>
+    public async Task<string> ReadResponseHeadAsync()
+    {
         var head = new StringBuilder();
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
             head.Append((char)await ReadByteAsync());
@@ -61,6 +68,13 @@ public sealed class RawClient : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(Timeout);
         await _stream.WriteAsync(bytes, timeout.Token);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> in writes of at most <paramref name="chop"/> bytes each.</summary>
+    public async Task WriteChoppedAsync(byte[] bytes, int chop)
+    {
+        for (var offset = 0; offset < bytes.Length; offset += chop)
+            await WriteAsync(bytes[offset..Math.Min(bytes.Length, offset + chop)]);
     }
 
     /// <summary>Sends one frame; masked (as a client must) unless told otherwise.</summary>
@@ -127,8 +141,15 @@ public sealed class RawClient : IAsyncDisposable
                     length = (length << 8) | await ReadByteAsync();
             }
             var payload = new byte[length];
-            for (var i = 0; i < length; i++)
-                payload[i] = (byte)await ReadByteAsync();
+            for (var filled = 0; filled < length;)
+            {
+                if (_start == _end)
+                    await FillAsync();
+                var count = (int)Math.Min(_end - _start, length - filled);
+                _buffer.AsSpan(_start, count).CopyTo(payload.AsSpan(filled));
+                _start += count;
+                filled += count;
+            }
             return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
         }
         catch (EndOfStreamException)
@@ -165,14 +186,17 @@ public sealed class RawClient : IAsyncDisposable
     private async Task<byte> ReadByteAsync()
     {
         if (_start == _end)
-        {
-            using var timeout = new CancellationTokenSource(Timeout);
-            _start = 0;
-            _end = await _stream.ReadAsync(_buffer, timeout.Token);
-            if (_end == 0)
-                throw new EndOfStreamException();
-        }
+            await FillAsync();
         return _buffer[_start++];
+    }
+
+    private async Task FillAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        _start = 0;
+        _end = await _stream.ReadAsync(_buffer, timeout.Token);
+        if (_end == 0)
+            throw new EndOfStreamException();
     }
 
     public ValueTask DisposeAsync()

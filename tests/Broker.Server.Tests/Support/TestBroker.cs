@@ -34,10 +34,16 @@ public sealed class TestBroker : IAsyncDisposable
         return new TestBroker(app, new Uri(BrokerApp.BoundAddress(app)));
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Graceful shutdown, as on SIGTERM (idempotent; DisposeAsync calls it too).</summary>
+    public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _app.StopAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

@@ -39,7 +39,7 @@ public sealed class ClientWebSocketEchoTests
     public async Task Echo_MultiByteUtf8Text_ReturnsSameText(bool deflate)
     {
         await using var broker = await TestBroker.StartAsync();
-        using var client = await WebSocketClients.ConnectAsync(broker.Ws("/ws"), deflate);
+        using var client = await WebSocketClients.ConnectAsync(broker.Ws("/echo"), deflate);
         var text = string.Concat(Enumerable.Repeat("ünïcödé — 你好 🌍 ", 500));
 
         await WebSocketClients.SendAsync(client, Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);

@@ -35,11 +35,12 @@ public sealed class HeartbeatTests
     public async Task IdleTimeout_ClientAnsweringPings_StaysOpen()
     {
         await using var broker = await TestBroker.StartAsync(
-            "broker.websocket { ping-interval = 50ms, idle-timeout = 300ms }");
+            "broker.websocket { ping-interval = 100ms, idle-timeout = 1500ms }");
         await using var client = await RawClient.OpenAsync(broker.Http);
 
-        // Answer twenty pings: well beyond the idle timeout, and the connection must stay open throughout.
-        for (var i = 0; i < 20; i++)
+        // Answer forty pings (about 2.7 idle timeouts) and the connection must stay open throughout. The idle timeout
+        // is far above the ping interval so a loaded machine delaying one pong does not look like a dead peer.
+        for (var i = 0; i < 40; i++)
         {
             var frame = await client.ReadFrameAsync();
             Assert.Equal(0x9, frame!.OpCode);

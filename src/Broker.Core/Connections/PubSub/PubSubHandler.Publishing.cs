@@ -1,0 +1,67 @@
+using System.Buffers;
+using Akka.Actor;
+using Akka.Event;
+using Broker.Core.Backplane;
+using Broker.Protocol.Client;
+
+namespace Broker.Core.Connections.PubSub;
+
+// Publishing: the data is copied out of the frame once, into the immutable array every node and subscriber shares;
+// the ack (with the offset) goes out only after the backplane accepted the message, and the actor never waits for it.
+public sealed partial class PubSubHandler
+{
+    private void Publish(IConnectionContext connection, in ClientCommand command)
+    {
+        var settings = _services.Settings;
+        if (command.Data.Length > settings.MaxPublishBytes)
+        {
+            Reject(connection, command.Id, ClientError.MessageTooLarge,
+                $"data is {command.Data.Length} bytes; the limit is {settings.MaxPublishBytes}");
+            return;
+        }
+        if (settings.PublishRate is not null && !_bucket.TryTake())
+        {
+            Reject(connection, command.Id, ClientError.RateLimited,
+                $"more than {settings.PublishRate} publishes per second (burst {settings.PublishBurst})");
+            return;
+        }
+        Accepted();
+        var topic = command.Topic!;
+        var id = command.Id.CopyOrNull();
+        ValueTask<long> publish;
+        try
+        {
+            publish = _services.Backplane.PublishAsync(topic, command.Data.ToArray());
+        }
+        catch (Exception e)
+        {
+            OnPublishFailed(connection, id, e);
+            return;
+        }
+        // The in-memory backplane completes at once: answer without a round trip through the mailbox.
+        if (publish.IsCompletedSuccessfully)
+        {
+            OnPublished(connection, topic, id, publish.Result);
+            return;
+        }
+        publish.AsTask().PipeTo(connection.Self,
+            success: offset => new PubSub.Published(topic, id, offset),
+            failure: cause => new PubSub.PublishFailed(topic, id, cause));
+    }
+
+    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, long offset)
+    {
+        _services.Traffic.Publishes.Increment();
+        if (id is not null)
+            Ack(connection, id, topic, offset);
+    }
+
+    private void OnPublishFailed(IConnectionContext connection, byte[]? id, Exception cause)
+    {
+        _services.Traffic.PublishFailures.Increment();
+        // BackplaneUnavailableException is the expected outage, which the backplane logs once; anything else is a bug.
+        if (cause is not BackplaneUnavailableException)
+            connection.ActorContext.GetLogger().Error(cause, "Publish failed unexpectedly");
+        Error(connection, id, ClientError.BackplaneUnavailable, "the backplane could not accept the publish; nothing was published");
+    }
+}

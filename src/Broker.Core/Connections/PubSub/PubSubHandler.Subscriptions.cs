@@ -1,0 +1,112 @@
+using Broker.Core.Topics;
+using Broker.Protocol.Client;
+
+namespace Broker.Core.Connections.PubSub;
+
+// Subscription state. A key is "held" from the client's subscribe until its unsubscribe (or until the registry rejects
+// it); held keys count against max-subscriptions-per-connection. Subscribing to a held key again is idempotent: it is
+// acknowledged, holds the key once, and one unsubscribe releases it (the topic actor keeps each subscriber once too).
+// The registry answers one sender's commands for one key in the order sent, so each key keeps a FIFO of the ids
+// still waiting for the registry's answer, and an ack goes out only after the topic actor confirmed.
+public sealed partial class PubSubHandler
+{
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    // Allocated on the first command that waits for the registry: idle connections do not carry it.
+    private Dictionary<string, Queue<PendingReply>>? _pending;
+
+    private void Subscribe(IConnectionContext connection, in ClientCommand command)
+    {
+        var key = command.Topic!;
+        var held = _held.Contains(key);
+        if (!held && _held.Count >= _services.Settings.MaxSubscriptionsPerConnection)
+        {
+            Reject(connection, command.Id, ClientError.TooManySubscriptions,
+                $"this connection already holds {_services.Settings.MaxSubscriptionsPerConnection} subscriptions");
+            return;
+        }
+        Accepted();
+        if (held && !IsPending(key))
+        {
+            if (command.HasId)
+                Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
+            return;
+        }
+        _held.Add(key);
+        Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
+        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
+    }
+
+    private void Unsubscribe(IConnectionContext connection, in ClientCommand command)
+    {
+        var key = command.Topic!;
+        Accepted();
+        if (!_held.Remove(key) && !IsPending(key))
+        {
+            if (command.HasId)
+                Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
+            return;
+        }
+        Await(key, new PendingReply(IsSubscribe: false, command.Id.CopyOrNull()));
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+    }
+
+    private void OnSubscribed(IConnectionContext connection, string key)
+    {
+        if (Answered(key) is { Id: { } id })
+            Ack(connection, id, key, offset: null);
+    }
+
+    private void OnUnsubscribed(IConnectionContext connection, string key)
+    {
+        if (Answered(key) is { Id: { } id })
+            Ack(connection, id, key, offset: null);
+    }
+
+    // Nothing was subscribed; the key stays held only if the client asked again meanwhile (that answer is still to come).
+    private void OnSubscribeRejected(IConnectionContext connection, string key)
+    {
+        var answered = Answered(key);
+        if (!IsPending(key, subscribeOnly: true))
+            _held.Remove(key);
+        Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
+            $"the backplane could not subscribe to {key}; try again");
+    }
+
+    private void UnsubscribeAll(IConnectionContext connection)
+    {
+        foreach (var key in _held)
+            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _held.Clear();
+    }
+
+    private void Await(string key, PendingReply reply)
+    {
+        _pending ??= new Dictionary<string, Queue<PendingReply>>(StringComparer.Ordinal);
+        if (!_pending.TryGetValue(key, out var queue))
+            _pending.Add(key, queue = new Queue<PendingReply>(1));
+        queue.Enqueue(reply);
+    }
+
+    private PendingReply? Answered(string key)
+    {
+        if (_pending is null || !_pending.TryGetValue(key, out var queue) || !queue.TryDequeue(out var reply))
+            return null;
+        if (queue.Count == 0)
+            _pending.Remove(key);
+        return reply;
+    }
+
+    private bool IsPending(string key, bool subscribeOnly = false)
+    {
+        if (_pending is null || !_pending.TryGetValue(key, out var queue))
+            return false;
+        if (!subscribeOnly)
+            return true;
+        foreach (var reply in queue)
+            if (reply.IsSubscribe)
+                return true;
+        return false;
+    }
+
+    private readonly record struct PendingReply(bool IsSubscribe, byte[]? Id);
+}

@@ -1,0 +1,13 @@
+using Akka.Actor;
+using Broker.Core.Backplane;
+using Broker.Core.Metrics;
+using Broker.Core.Topics;
+
+namespace Broker.Core.Connections.PubSub;
+
+/// <summary>What every <see cref="PubSubHandler"/> on a node shares.</summary>
+/// <param name="Registry">The node's topic registry actor (<see cref="TopicRegistry.Props"/>).</param>
+/// <param name="Backplane">Where publishes go (also those whose subscribers are local).</param>
+/// <param name="Settings">The limits of <c>broker.limits</c>.</param>
+/// <param name="Traffic">Node-wide message counters.</param>
+public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic);

@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using Broker.Core.Backplane;
+using Broker.Core.Metrics;
+using Broker.Core.Topics;
+using Broker.Protocol.Client;
+
+namespace Broker.Server.Api;
+
+/// <summary>
+/// <c>POST /api/publish</c>: a server publishes to a topic exactly as a WebSocket client would (same backplane, offsets,
+/// limits and error codes), authenticated by <c>Authorization: Bearer &lt;broker.http.api-key&gt;</c>.
+/// </summary>
+internal sealed class PublishEndpoint(string apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic)
+{
+    // Room for the envelope around data: the topic (at most 200 bytes, escapes can make it 6x) and the JSON punctuation.
+    private const int EnvelopeBytes = 2048;
+
+    private readonly byte[] _apiKey = Encoding.UTF8.GetBytes(apiKey);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (_apiKey.Length == 0)
+        {
+            await ApiResults.ErrorAsync(context, StatusCodes.Status403Forbidden, "publish_disabled",
+                "the publish API is disabled: set broker.http.api-key");
+            return;
+        }
+        if (!IsAuthorized(context.Request))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ApiResults.ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthorized",
+                "missing or wrong API key (Authorization: Bearer KEY)");
+            return;
+        }
+        var reader = context.Request.BodyReader;
+        var body = await ReadBodyAsync(reader, settings.MaxPublishBytes + EnvelopeBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await ApiResults.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, ClientError.MessageTooLarge,
+                $"the body is larger than data's limit of {settings.MaxPublishBytes} bytes allows");
+            return;
+        }
+        try
+        {
+            await PublishAsync(context, body.Value);
+        }
+        finally
+        {
+            reader.AdvanceTo(body.Value.End);
+        }
+    }
+
+    private async Task PublishAsync(HttpContext context, ReadOnlySequence<byte> body)
+    {
+        var request = PublishRequest.Parse(body);
+        if (!request.IsValid)
+        {
+            await ApiResults.ErrorAsync(context, StatusCodes.Status400BadRequest, request.Error, request.Message!);
+            return;
+        }
+        if (request.Data.Length > settings.MaxPublishBytes)
+        {
+            await ApiResults.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, ClientError.MessageTooLarge,
+                $"data is {request.Data.Length} bytes; the limit is {settings.MaxPublishBytes}");
+            return;
+        }
+        var topic = request.Topic!;
+        long offset;
+        try
+        {
+            // The one copy: out of the request buffer into the immutable array the backplane and subscribers share.
+            offset = await backplane.PublishAsync(topic, request.Data.ToArray(), context.RequestAborted);
+        }
+        catch (BackplaneUnavailableException)
+        {
+            traffic.PublishFailures.Increment();
+            await ApiResults.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, ClientError.BackplaneUnavailable,
+                "the backplane could not accept the publish; nothing was published");
+            return;
+        }
+        traffic.Publishes.Increment();
+        await ApiResults.JsonAsync(context, StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("topic"u8, topic);
+            writer.WriteNumber("offset"u8, offset);
+            writer.WriteEndObject();
+        });
+    }
+
+    private bool IsAuthorized(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            return false;
+        var presented = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
+        // Constant time, so response timing does not reveal how much of the key matched.
+        return CryptographicOperations.FixedTimeEquals(presented, _apiKey);
+    }
+
+    // Buffers the whole body in the pipe (no copy); null when it exceeds limit. The caller advances past the result.
+    private static async Task<ReadOnlySequence<byte>?> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancel)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancel);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+            if (result.IsCompleted)
+                return buffer;
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

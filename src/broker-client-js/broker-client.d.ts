@@ -1,0 +1,109 @@
+/** Connection state: see README ("States"). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Where a delivered message came from. */
+export interface MessageMeta {
+  /** The concrete topic, also when the subscription was a wildcard pattern. */
+  topic: string;
+  /** The topic's sequence number: starts at 1, one more per message, cluster-wide. */
+  offset: number;
+}
+
+export type MessageHandler = (data: unknown, meta: MessageMeta) => void;
+
+/** Removes the handler it was returned for; resolves like {@link BrokerClient.unsubscribe}. */
+export type Unsubscribe = () => Promise<void>;
+
+/** Detail passed with a 'state' event; fields are present where they apply. */
+export interface StateDetail {
+  /** WebSocket close code that caused 'reconnecting' or 'closed' (1000 after close()). */
+  code?: number;
+  /** WebSocket close reason, when the peer sent one. */
+  reason?: string;
+  /** The socket's error event before that close, when there was one (e.g. ECONNREFUSED in Node). */
+  error?: Error;
+  /** 'reconnecting' only: the number of this retry, 1 for the first after a drop. */
+  attempt?: number;
+  /** 'reconnecting' only: milliseconds until the retry. */
+  delayMs?: number;
+}
+
+/** Minimal constructor shape: the browser's WebSocket, or the npm `ws` package's default export. */
+export interface WebSocketConstructor {
+  new (url: string, protocols?: string | string[]): unknown;
+}
+
+export interface BackoffOptions {
+  /** First retry's window: the delay is uniform in [0, baseMs * 2^attempt), capped by maxMs. Default 500. */
+  baseMs?: number;
+  /** Largest window in milliseconds. Default 30000. */
+  maxMs?: number;
+  /** A connection open at least this long (ms) counts as stable: the next drop starts again at attempt 0. Default 10000. */
+  resetAfterMs?: number;
+}
+
+export interface HeartbeatOptions {
+  /** How often (ms) an open connection sends an application-level ping. Default 30000. */
+  intervalMs?: number;
+  /** No frame at all within this long (ms) after a ping: the connection is dead; it is dropped with 4001 and reconnects. Default 10000. */
+  timeoutMs?: number;
+}
+
+export interface BrokerClientOptions {
+  /** WebSocket implementation; defaults to globalThis.WebSocket. */
+  WebSocket?: WebSocketConstructor;
+  /** Sec-WebSocket-Protocol values to offer; none by default. */
+  protocols?: string | string[];
+  /** Reconnect after a drop whose close code allows it. Default true. */
+  reconnect?: boolean;
+  backoff?: BackoffOptions;
+  /** Client-side dead-connection detection; false turns it off. */
+  heartbeat?: HeartbeatOptions | false;
+  /** Publishes kept while not connected and sent after (re)connecting; more reject with `queue_full`. Default 100; 0 rejects every publish while disconnected. */
+  maxQueuedPublishes?: number;
+}
+
+/**
+ * A server error reply (`code` is the protocol's stable code: `bad_json`, `bad_request`, `unknown_type`, `bad_topic`,
+ * `too_many_subscriptions`, `message_too_large`, `rate_limited`, `backplane_unavailable`) or a client-side failure
+ * (`connection_lost`, `closed`, `queue_full`, `not_connected`, `unsubscribed`, `bad_frame`, `socket_error`).
+ */
+export class BrokerError extends Error {
+  constructor(code: string, message: string);
+  readonly name: 'BrokerError';
+  readonly code: string;
+}
+
+export class BrokerClient {
+  constructor(url: string, options?: BrokerClientOptions);
+
+  readonly state: ConnectionState;
+
+  /** Opens the connection, retrying per the reconnect policy; rejects if the client ends up closed before it opens. */
+  connect(): Promise<void>;
+  /** Closes with 1000 and stays closed; resolves once the socket has closed. */
+  close(): Promise<void>;
+
+  /** Subscribes a handler to a topic or wildcard pattern; resolves on the server's ack. Survives reconnects. */
+  subscribe(topic: string, handler: MessageHandler): Promise<Unsubscribe>;
+  /** Removes one handler (all when omitted); the server is told once none is left. */
+  unsubscribe(topic: string, handler?: MessageHandler): Promise<void>;
+  /** Publishes any JSON value to a concrete topic; resolves with the offset the broker gave it. */
+  publish(topic: string, data: unknown): Promise<{ offset: number }>;
+  /** Application-level round trip; resolves with the round-trip time in milliseconds. */
+  ping(): Promise<number>;
+  /** Offset of the last message received on a concrete topic, or undefined. */
+  lastOffset(topic: string): number | undefined;
+
+  on(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): () => void;
+  on(event: 'error', listener: (error: Error) => void): () => void;
+  off(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): void;
+  off(event: 'error', listener: (error: Error) => void): void;
+}
+
+/** True when the client reconnects after a close with this code (1001, 1006, 1011–1014, 4000, 4001). */
+export function shouldReconnect(code: number): boolean;
+/** Full-jitter backoff: uniform integer in [0, min(maxMs, baseMs * 2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random?: () => number): number;
+/** Whether a subscription pattern (`*` one segment, trailing `>` one or more) covers a concrete topic. */
+export function topicMatches(pattern: string, topic: string): boolean;

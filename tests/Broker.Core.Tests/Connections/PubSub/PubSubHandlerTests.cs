@@ -1,0 +1,95 @@
+using System.IO.Pipelines;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Broker.Core.Connections;
+using Broker.Core.Connections.PubSub;
+using Broker.Core.Settings;
+using Broker.Core.Topics;
+using Broker.Protocol.Compression;
+
+namespace Broker.Core.Tests.Connections.PubSub;
+
+/// <summary>The handler inside a real connection actor over in-memory pipes, with a backplane that can go down.</summary>
+public sealed class PubSubHandlerTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    // A long close-timeout: a closing connection stays alive, so leaving topics must not wait for DeathWatch.
+    private static readonly WebSocketSettings Settings = new(1 << 20, null, TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(5), 1 << 20, 100, [], new DeflateSettings(Enabled: false));
+
+    private readonly FlakyBackplane _backplane = new();
+    private readonly IActorRef _registry;
+    private readonly PubSubServices _services;
+
+    public PubSubHandlerTests()
+    {
+        var router = new TopicRouter();
+        _backplane.StartAsync(router, CancellationToken.None).GetAwaiter().GetResult();
+        var settings = new PubSubSettings(TimeSpan.FromHours(1), 10, 1000, null, 10, 100);
+        _registry = Sys.ActorOf(TopicRegistry.Props(_backplane, router, settings));
+        _services = new PubSubServices(_registry, _backplane, settings, new ConnectionCounters().Traffic);
+    }
+
+    [Fact]
+    public async Task Publish_BackplaneDown_BackplaneUnavailableWithIdThenRecovers()
+    {
+        await using var client = Open();
+        _backplane.Down = true;
+
+        await client.SendAsync("""{"type":"publish","id":"a","topic":"t","data":1}""");
+        var error = await client.ReceiveAsync();
+        _backplane.Down = false;
+        await client.SendAsync("""{"type":"publish","id":"b","topic":"t","data":2}""");
+        var ack = await client.ReceiveAsync();
+
+        Assert.Equal("backplane_unavailable", error.GetProperty("code").GetString());
+        Assert.Equal("a", error.GetProperty("id").GetString());
+        Assert.Equal("""{"type":"ack","id":"b","topic":"t","offset":1}""", ack.GetRawText()); // the failed one took no offset
+    }
+
+    [Fact]
+    public async Task Subscribe_BackplaneDown_BackplaneUnavailableAndNotHeld()
+    {
+        await using var client = Open();
+        _backplane.Down = true;
+
+        await client.SendAsync("""{"type":"subscribe","id":1,"topic":"t"}""");
+        var error = await client.ReceiveAsync();
+        _backplane.Down = false;
+        await client.SendAsync("""{"type":"subscribe","id":2,"topic":"t"}""");
+        var ack = await client.ReceiveAsync();
+        await client.SendAsync("""{"type":"publish","topic":"t","data":"x"}""");
+
+        Assert.Equal("backplane_unavailable", error.GetProperty("code").GetString());
+        Assert.Equal(1, error.GetProperty("id").GetInt32());
+        Assert.Equal("""{"type":"ack","id":2,"topic":"t"}""", ack.GetRawText());
+        Assert.Equal("x", (await client.ReceiveAsync()).GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task Close_SubscribedConnection_LeavesEveryTopicWhileAwaitingPeerClose()
+    {
+        await using var client = Open();
+        await client.SendAsync("""{"type":"subscribe","id":1,"topic":"a"}""");
+        await client.SendAsync("""{"type":"subscribe","id":2,"topic":"b.*"}""");
+        await client.ReceiveAsync();
+        await client.ReceiveAsync();
+
+        client.Connection.Tell(new Connection.Close(Protocol.CloseStatus.NormalClosure));
+
+        await AwaitAssertAsync(async () =>
+        {
+            var topics = await _registry.Ask<TopicRegistry.TopicList>(TopicRegistry.GetTopics.Instance, Wait);
+            Assert.Equal([new TopicInfo("a", 0), new TopicInfo("b.*", 0)], topics.Topics);
+        }, Wait);
+    }
+
+    private PipeClient Open()
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { },
+            new PubSubHandler(_services), null, null, Settings, new ConnectionCounters());
+        return new PipeClient(Sys.ActorOf(Connection.Props(setup)), toServer.Writer, toClient.Reader);
+    }
+}

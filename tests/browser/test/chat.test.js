@@ -1,0 +1,98 @@
+// End to end: the chat demo served by the real broker, two headless Chromium pages talking through one room.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startBroker } from '../../../src/broker-client-js/testing/broker-process.js';
+
+// Every network await below is bounded: a test that hangs fails after this long instead.
+const BOUNDED = { timeout: 120_000 };
+
+const WAIT_MS = 15_000;
+let broker;
+let browser;
+const pages = [];
+
+before(async () => {
+  broker = await startBroker();
+  // launch() gives every run a fresh temporary user data dir, and every context its own storage.
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 60_000,
+  });
+}, BOUNDED);
+
+after(async () => {
+  await browser?.close();
+  await broker?.kill();
+}, BOUNDED);
+
+async function openChat(nick, viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  pages.push({ nick, page });
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(`${broker.httpUrl}/`);
+  await page.fill('#nick-input', nick);
+  await page.click('#nick-form button[type=submit]');
+  await page.waitForSelector('#state[data-state="open"]');
+  return page;
+}
+
+async function join(page, room) {
+  await page.fill('#room-input', room);
+  await page.press('#room-input', 'Enter');
+  // The notice appears on the subscribe ack, so nothing sent afterwards can be missed.
+  await page.locator('#messages .notice', { hasText: `joined #${room}` }).waitFor();
+}
+
+async function say(page, text) {
+  await page.fill('#message-input', text);
+  await page.press('#message-input', 'Enter');
+}
+
+function message(page, from, text) {
+  return page.locator('#messages .message', { has: page.locator('.nick', { hasText: from }) })
+    .filter({ has: page.locator('.text', { hasText: text }) });
+}
+
+/** Runs `scenario`; when it fails, saves every page's screenshot to the temp dir and names the files. */
+async function screenshotsOnFailure(scenario) {
+  try {
+    await scenario();
+  } catch (error) {
+    const shots = await Promise.all(pages.map(async ({ nick, page }) => {
+      const file = path.join(tmpdir(), `broker-chat-${nick}-${process.pid}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      return file;
+    }));
+    error.message += `\nscreenshots: ${shots.join(' ')}`;
+    throw error;
+  }
+}
+
+test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, () => screenshotsOnFailure(async () => {
+  const room = `e2e${Math.random().toString(36).slice(2, 8)}`;
+  const ann = await openChat('ann', { width: 1024, height: 700 });
+  const bob = await openChat('bob', { width: 390, height: 760 }); // phone width
+  await join(ann, room);
+  await join(bob, room);
+
+  const markup = 'hi bob <img src=x onerror="window.pwned=1"><b>bold?</b>';
+  await say(ann, markup);
+  await message(bob, 'ann', markup).waitFor();
+  await say(bob, 'hello ann');
+  await message(ann, 'bob', 'hello ann').waitFor();
+
+  for (const page of [ann, bob]) {
+    assert.equal(await page.getAttribute('#state', 'data-state'), 'open');
+    assert.equal(await page.textContent('#room-title'), `#${room}`);
+    assert.equal(await page.locator('#messages .text img, #messages .text b').count(), 0);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+  }
+  assert.equal(await message(bob, 'ann', markup).locator('.text').textContent(), markup);
+  assert.equal(await message(ann, 'ann', markup).getAttribute('class'), 'message own');
+}));
