@@ -23,7 +23,7 @@ internal sealed record IdleSummary
 
     public string ToText() => $"""
         idle: {Connections:N0} connections{(Topics > 0 ? $" subscribed over {Topics} topic(s)" : ", not subscribed")}, held {HeldSeconds:F0} s
-          server RSS      before {Mib(ServerRssBeforeBytes)}  all subscribed {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
+          server RSS      before {Mib(ServerRssBeforeBytes)}  all open {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
           per connection  {(BytesPerConnection is { } b ? $"{b / 1024:F2} KiB" : "n/a (no --server-pid)")}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
           load average    {LoadAverage:F1} (1 min, {Environment.ProcessorCount} cores)
