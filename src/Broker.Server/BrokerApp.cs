@@ -7,6 +7,7 @@ using Broker.Server.Api;
 using Broker.Server.Demo;
 using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
+using Broker.Server.Cluster;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -32,11 +33,17 @@ internal static class BrokerApp
         builder.Services.AddSingleton<ConnectionCounters>();
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
-        builder.Services.AddAkka("broker", (akka, provider) =>
+        builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            akka.StopHostWhenTerminated();
             // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
-            akka.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
+            akka.ConfigureLoggers(loggers =>
+            {
+                // Only the host's logger: Akka's default logger would write to stdout.
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
             akka.WithActors((system, registry) =>
                 registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
             akka.WithBrokerPubSub(provider);
@@ -65,9 +72,8 @@ internal static class BrokerApp
             Log.ClosingAllConnections(logger);
             supervisor.ActorRef.Tell(new Connections.CloseAll(Protocol.CloseStatus.GoingAway));
         });
-        app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
-            ? Results.Text("stopping", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("ok"));
+        app.MapHealth();
+        app.MapNodes();
 
         Map("/ws", PubSubHosting.HandlerFactory(app.Services));
         if (settings.Http.EchoEndpoint)

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using Akka.Configuration;
+using Broker.Server.Cluster;
 
 namespace Broker.Server;
 
@@ -10,15 +11,19 @@ namespace Broker.Server;
 /// </summary>
 internal static class BrokerConfig
 {
-    /// <summary>Flags that set one HOCON path each: adding a flag is one line here.</summary>
-    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    /// <summary>Every flag and the HOCON settings its value becomes: adding a flag is one line here.</summary>
+    private static readonly Dictionary<string, Func<string, (string Path, string Value)[]>> Flags = new(StringComparer.Ordinal)
     {
-        ["--host"] = "broker.http.host",
-        ["--port"] = "broker.http.port",
+        ["--host"] = v => [("broker.http.host", v)],
+        ["--port"] = v => [("broker.http.port", v)],
+        ["--redis"] = v => [("broker.backplane.type", "redis"), ("broker.redis.endpoint", v)],
+        ["--cluster-host"] = v => [("akka.remote.dot-netty.tcp.hostname", v), ("akka.remote.dot-netty.tcp.public-hostname", v)],
+        ["--cluster-port"] = v => [("akka.remote.dot-netty.tcp.port", v)],
+        ["--seeds"] = v => [("akka.cluster.seed-nodes", SeedList.ToHoconList(v))],
     };
 
     private const string ConfigFlag = "--config";
-    private const string EnvironmentPrefix = "BROKER__";
+    private static readonly string[] EnvironmentPrefixes = ["BROKER__", "AKKA__"];
 
     /// <summary>The defaults file copied next to the binary.</summary>
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "hocon", "broker.hocon");
@@ -36,8 +41,9 @@ internal static class BrokerConfig
             var value = args[++i];
             if (flag == ConfigFlag)
                 file = ConfigurationFactory.ParseString(File.ReadAllText(value));
-            else if (Flags.TryGetValue(flag, out var path))
-                AppendSetting(flagLines, path, value);
+            else if (Flags.TryGetValue(flag, out var settingsOf))
+                foreach (var (path, setting) in settingsOf(value))
+                    AppendSetting(flagLines, path, setting);
             else
                 throw new ArgumentException($"unknown flag {flag}; known: {ConfigFlag}, {string.Join(", ", Flags.Keys)}");
         }
@@ -49,15 +55,17 @@ internal static class BrokerConfig
 
     /// <summary>
     /// BROKER__HTTP__PORT=9000 sets broker.http.port: double underscore is a dot, single underscore a hyphen, names are
-    /// lower-cased. A value starting with '[' is read as a HOCON list; anything else as a string (HOCON converts it
-    /// to the number, duration or boolean the key needs).
+    /// lower-cased; AKKA__ sets Akka's keys the same way (AKKA__CLUSTER__SEED_NODES, see hocon/cluster.hocon). A value
+    /// starting with '[' is read as a HOCON list; anything else as a string (HOCON converts it to the number, duration or
+    /// boolean the key needs).
     /// </summary>
     internal static Config FromEnvironment(IDictionary environment)
     {
         var lines = new StringBuilder();
         foreach (DictionaryEntry entry in environment)
         {
-            if (entry.Key is not string name || !name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            if (entry.Key is not string name
+                || !EnvironmentPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
                 continue;
             var path = name.ToLowerInvariant().Replace("__", ".", StringComparison.Ordinal).Replace('_', '-');
             AppendSetting(lines, path, entry.Value as string ?? "");

@@ -1,10 +1,12 @@
 using Akka.Configuration;
 using Broker.Server;
+using Broker.Server.Cluster;
 
 WebApplication app;
 try
 {
-    app = BrokerApp.Build(BrokerConfig.Load(args, Environment.GetEnvironmentVariables(), BrokerConfig.DefaultsPath));
+    var config = BrokerConfig.Load(args, Environment.GetEnvironmentVariables(), BrokerConfig.DefaultsPath);
+    app = BrokerApp.Build(ClusterMode.Layer(config, ClusterMode.DefaultsPath));
 }
 catch (Exception e) when (e is ArgumentException or IOException or ConfigurationException)
 {

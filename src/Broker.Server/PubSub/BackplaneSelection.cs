@@ -1,20 +1,39 @@
 using Broker.Core.Backplane;
 using Broker.Core.Topics;
+using Broker.Redis;
 using AkkaConfig = Akka.Configuration.Config;
+using ConfigurationException = Akka.Configuration.ConfigurationException;
 
 namespace Broker.Server.PubSub;
 
 /// <summary>
-/// The one place that registers the node's <see cref="IBackplane"/> (<c>broker.backplane.type</c>; this branch knows
-/// only the in-memory one, the cluster wiring adds redis) and the <see cref="TopicRouter"/> it delivers to.
+/// The one place that registers the node's <see cref="IBackplane"/> (<c>broker.backplane.type</c>: memory for one node,
+/// redis for a cluster; <c>--redis host:port</c> selects redis) and the <see cref="TopicRouter"/> it delivers to.
 /// <see cref="BackplaneLifetime"/> starts it before the ActorSystem and disposes it after: call this before AddAkka,
 /// because hosted services stop in reverse registration order.
 /// </summary>
 internal static class BackplaneSelection
 {
+    private const string TypePath = "broker.backplane.type";
+
     public static IServiceCollection AddBrokerBackplane(this IServiceCollection services, AkkaConfig config)
     {
-        services.AddSingleton<IBackplane, InMemoryBackplane>();
+        var type = config.HasPath(TypePath)
+            ? config.GetString(TypePath)
+            : throw new ConfigurationException($"missing setting {TypePath}");
+        switch (type)
+        {
+            case "memory":
+                services.AddSingleton<IBackplane, InMemoryBackplane>();
+                break;
+            case "redis":
+                var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
+                services.AddSingleton<IBackplane>(provider =>
+                    new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>()));
+                break;
+            default:
+                throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");
+        }
         services.AddSingleton<TopicRouter>();
         services.AddHostedService<BackplaneLifetime>();
         return services;

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Broker.Testing;
+
+/// <summary>
+/// A minimal client of the /ws protocol (docs/protocol.md) for multi-process tests: one receive loop sorts what the
+/// server sends into <c>message</c> frames and replies (<c>ack</c>/<c>error</c>), each awaited with a timeout.
+/// </summary>
+public sealed class BrokerClient : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> _replies = Channel.CreateUnbounded<JsonElement>();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextId;
+    private Task _receiving = Task.CompletedTask;
+
+    private BrokerClient()
+    {
+    }
+
+    /// <summary>Completes with the server's close code once the connection ends (null when it dropped without one).</summary>
+    public Task<WebSocketCloseStatus?> Closed => _closed.Task;
+
+    public static async Task<BrokerClient> ConnectAsync(Uri uri, TimeSpan? timeout = null)
+    {
+        var client = new BrokerClient();
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        await client._socket.ConnectAsync(uri, cancel.Token).ConfigureAwait(false);
+        client._receiving = Task.Run(client.ReceiveLoopAsync);
+        return client;
+    }
+
+    /// <summary>Subscribes and waits for the ack; throws <see cref="BrokerErrorException"/> on an error reply.</summary>
+    public Task SubscribeAsync(string topic) => RequestAsync("subscribe", topic, null);
+
+    public Task UnsubscribeAsync(string topic) => RequestAsync("unsubscribe", topic, null);
+
+    /// <summary>Publishes <paramref name="dataJson"/> (raw JSON) and returns the offset from the ack.</summary>
+    public async Task<long> PublishAsync(string topic, string dataJson)
+    {
+        var ack = await RequestAsync("publish", topic, dataJson).ConfigureAwait(false);
+        return ack.GetProperty("offset").GetInt64();
+    }
+
+    /// <summary>The next <c>message</c> frame the server sent.</summary>
+    public async Task<JsonElement> NextMessageAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            return await _messages.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no message within {timeout ?? DefaultTimeout}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new WebSocketException($"connection closed ({Closed.Result}) before the next message");
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> messages as (topic, offset, raw data).</summary>
+    public async Task<IReadOnlyList<(string Topic, long Offset, string Data)>> NextMessagesAsync(int count,
+        TimeSpan? timeout = null)
+    {
+        var received = new List<(string, long, string)>(count);
+        while (received.Count < count)
+        {
+            var message = await NextMessageAsync(timeout).ConfigureAwait(false);
+            received.Add((message.GetProperty("topic").GetString()!, message.GetProperty("offset").GetInt64(),
+                message.GetProperty("data").GetRawText()));
+        }
+        return received;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancel.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The server is gone already; nothing to close politely.
+            }
+        }
+        _socket.Abort();
+        await _receiving.ConfigureAwait(false);
+        _socket.Dispose();
+    }
+
+    private async Task<JsonElement> RequestAsync(string type, string topic, string? dataJson)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var json = new StringBuilder().Append("{\"type\":\"").Append(type).Append("\",\"id\":").Append(id)
+            .Append(",\"topic\":").Append(JsonSerializer.Serialize(topic));
+        if (dataJson is not null) json.Append(",\"data\":").Append(dataJson);
+        await SendAsync(json.Append('}').ToString()).ConfigureAwait(false);
+
+        using var cancel = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            // Requests are awaited one at a time per client in these tests, so the next reply is this request's.
+            var reply = await _replies.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+            if (reply.GetProperty("id").GetInt32() != id)
+                throw new InvalidOperationException($"reply {reply.GetRawText()} is not for request {id}");
+            if (reply.GetProperty("type").GetString() == "error")
+                throw new BrokerErrorException(reply.GetProperty("code").GetString()!, reply.GetRawText());
+            return reply;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no reply to {type} {topic} within {DefaultTimeout}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new WebSocketException($"connection closed ({Closed.Result}) before the reply to {type}");
+        }
+    }
+
+    private async Task SendAsync(string json)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var cancel = new CancellationTokenSource(DefaultTimeout);
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, cancel.Token)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close) break;
+                buffer.Advance(result.Count);
+                if (!result.EndOfMessage) continue;
+                var frame = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+                buffer.ResetWrittenCount();
+                var channel = frame.GetProperty("type").GetString() == "message" ? _messages : _replies;
+                channel.Writer.TryWrite(frame);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Dropped without a close handshake (a killed node): CloseStatus stays null.
+        }
+        _closed.TrySetResult(_socket.CloseStatus);
+        _messages.Writer.TryComplete();
+        _replies.Writer.TryComplete();
+    }
+}
