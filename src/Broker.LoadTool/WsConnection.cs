@@ -113,7 +113,10 @@ internal abstract class WsConnection
         }
     }
 
-    /// <summary>RFC 6455 §5.3 wants unpredictable keys; an xorshift per connection is enough to keep the server honest.</summary>
+    /// <summary>
+    /// RFC 6455 §5.3 wants unpredictable keys; an xorshift per connection is enough to keep the server honest. The send
+    /// path and the receive loop's pongs may race on the state: a lost update only repeats or skips a key.
+    /// </summary>
     protected int NextMaskKey()
     {
         var x = _maskState;
