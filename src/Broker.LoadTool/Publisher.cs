@@ -9,7 +9,7 @@ namespace Broker.LoadTool;
 
 /// <summary>
 /// A connection publishing round-robin over its topics. Each publish carries its id and, in its data, the Stopwatch time
-/// it was written: <c>{"t":STAMP,"p":"xxx…"}</c>, padded to the requested size. At most <c>window</c> publishes are
+/// it was written (at a fixed rate: the time it was due): <c>{"t":STAMP,"p":"xxx…"}</c>, padded to the requested size. At most <c>window</c> publishes are
 /// unacknowledged; in max-rate mode it also waits while a topic's probe subscriber is <c>maxLag</c> messages behind, so
 /// the run measures what the broker delivers rather than how deep its queues get before it drops slow consumers.
 /// </summary>
@@ -89,7 +89,7 @@ internal sealed class Publisher : WsConnection
                 var count = 0;
                 do
                 {
-                    length += WritePublish(batch.AsSpan(length), scratch);
+                    length += WritePublish(batch.AsSpan(length), scratch, Stamp(started));
                     count++;
                 }
                 while (count < wanted && (_rate > 0 || _board.CanSend(_topics[_nextTopic], _maxLag)) && _window.Wait(0));
@@ -137,8 +137,14 @@ internal sealed class Publisher : WsConnection
         PublishStart.Length + 20 + TopicField.Length + _board.NameBytes.Max(n => n.Length) + StampField.Length + 20
         + PadField.Length + _dataBytes + End.Length;
 
+    // At a fixed rate a publish is stamped with the time it was due, not when it went out: a broker that held the
+    // publisher back (full window) is charged that wait too, so stalls are not hidden (no coordinated omission).
+    private long Stamp(long started) => _rate > 0
+        ? started + (long)(_sent * Stopwatch.Frequency / _rate)
+        : Stopwatch.GetTimestamp();
+
     // Writes the next publish as one masked frame; the JSON goes to scratch first because the header needs its length.
-    private int WritePublish(Span<byte> destination, Span<byte> scratch)
+    private int WritePublish(Span<byte> destination, Span<byte> scratch, long stamp)
     {
         var topic = _topics[_nextTopic];
         _nextTopic = (_nextTopic + 1) % _topics.Length;
@@ -152,7 +158,7 @@ internal sealed class Publisher : WsConnection
         at = Append(scratch, at, _board.NameBytes[topic]);
         at = Append(scratch, at, StampField);
         var dataStart = at - 5; // the data value starts at the "{" of {"t":
-        Utf8Formatter.TryFormat(Stopwatch.GetTimestamp(), scratch[at..], out written);
+        Utf8Formatter.TryFormat(stamp, scratch[at..], out written);
         at += written;
         at = Append(scratch, at, PadField);
         var pad = Math.Max(0, _dataBytes - (at - dataStart) - 2);
