@@ -1,2 +1,40 @@
-Console.Error.WriteLine("usage: see README (load tool under construction)");
-return 2;
+using System.Text.Json;
+using Broker.LoadTool;
+
+// Progress goes to stderr and the summary to stdout, so `--json > result.json` keeps a clean file.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+try
+{
+    if (options.Idle > 0)
+    {
+        var idle = await new IdleRun(options, Console.Error).RunAsync();
+        Console.WriteLine(options.Json ? JsonSerializer.Serialize(idle, json) : idle.ToText());
+        return idle.Clean ? 0 : 1;
+    }
+    var summary = await new FanOutRun(options, Console.Error).RunAsync();
+    Console.WriteLine(options.Json ? JsonSerializer.Serialize(summary, json) : summary.ToText());
+    return summary.Clean ? 0 : 1;
+}
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+{
+    Console.Error.WriteLine($"load run failed: {e.Message}");
+    return 1;
+}

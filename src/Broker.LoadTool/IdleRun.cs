@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Broker.LoadTool;
+
+/// <summary>
+/// Opens N connections, subscribes each to one topic, holds them idle (answering the broker's pings) and reports the
+/// broker's resident memory before, after connecting and at the end of the hold.
+/// </summary>
+internal sealed class IdleRun(LoadOptions options, TextWriter progress)
+{
+    public async Task<IdleSummary> RunAsync()
+    {
+        var board = new TopicBoard(options.Topics);
+        // Small buffers: 10,000 connections here should not starve the broker of memory on the same box.
+        var connections = Enumerable.Range(0, options.Idle)
+            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024))
+            .ToArray();
+        var before = ProcessStats.ResidentBytes(options.ServerPids);
+        try
+        {
+            var url = options.SubscriberUrl ?? options.Url;
+            await Connector.OpenAllAsync(connections, url, options.ConnectParallel,
+                s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
+            var open = ProcessStats.ResidentBytes(options.ServerPids);
+            progress.WriteLine($"{connections.Length} idle connections open; holding {options.Duration} s");
+
+            var held = Stopwatch.StartNew();
+            using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (held.Elapsed.TotalSeconds < options.Duration && await ticker.WaitForNextTickAsync())
+            {
+                var rss = ProcessStats.ResidentBytes(options.ServerPids);
+                progress.WriteLine($"[{held.Elapsed.TotalSeconds,5:F0}s] open {connections.Count(c => c.Disconnect is null)}"
+                    + (rss is { } r ? $"  server RSS {r / 1048576.0:F1} MiB" : ""));
+            }
+            return new IdleSummary
+            {
+                Url = url.ToString(),
+                Connections = connections.Length,
+                Topics = options.NoSubscribe ? 0 : options.Topics,
+                HeldSeconds = held.Elapsed.TotalSeconds,
+                Disconnects = connections.Count(c => c.Disconnect is not null),
+                DisconnectReasons = connections.Where(c => c.Disconnect is not null)
+                    .GroupBy(c => c.Disconnect!)
+                    .Select(g => $"{g.Count()}x {g.Key}")
+                    .ToArray(),
+                ServerRssBeforeBytes = before,
+                ServerRssOpenBytes = open,
+                ServerRssEndBytes = ProcessStats.ResidentBytes(options.ServerPids),
+                LoadAverage = ProcessStats.LoadAverage(),
+            };
+        }
+        finally
+        {
+            await Connector.CloseAllAsync(connections);
+        }
+    }
+}
