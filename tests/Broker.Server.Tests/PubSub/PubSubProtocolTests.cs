@@ -24,6 +24,30 @@ public sealed class PubSubProtocolTests
     }
 
     [Fact]
+    public async Task Publish_PipelinedBehindOwnSubscribes_TakesEffectAfterThemInOrder()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await using var client = await PubSubClient.ConnectAsync(broker);
+
+        // Sent back to back without waiting: each publish must still see the subscribes sent before it.
+        await client.SendAsync("""{"type":"subscribe","id":1,"topic":"pipe.a"}""");
+        await client.SendAsync("""{"type":"subscribe","id":2,"topic":"pipe.*"}""");
+        await client.SendAsync("""{"type":"publish","id":3,"topic":"pipe.a","data":"first"}""");
+        await client.SendAsync("""{"type":"publish","id":4,"topic":"pipe.a","data":"second"}""");
+
+        var replies = new List<JsonElement>();
+        for (var i = 0; i < 8; i++)
+            replies.Add(await client.ReceiveAsync());
+        var acks = replies.Where(r => r.GetProperty("type").GetString() == "ack")
+            .Select(r => r.GetProperty("id").GetInt32()).ToArray();
+        var messages = replies.Where(r => r.GetProperty("type").GetString() == "message")
+            .Select(r => (r.GetProperty("offset").GetInt64(), r.GetProperty("data").GetString()!)).ToArray();
+        Assert.Equal(new[] { 1, 2, 3, 4 }, acks.Order().ToArray());
+        // Two matching subscriptions: each message arrives once per subscription, offsets in publish order.
+        Assert.Equal(new[] { (1L, "first"), (1L, "first"), (2L, "second"), (2L, "second") }, messages.Order().ToArray());
+    }
+
+    [Fact]
     public async Task Publish_NoId_NoAckButDelivered()
     {
         await using var broker = await TestBroker.StartAsync();

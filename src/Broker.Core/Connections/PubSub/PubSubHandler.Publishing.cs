@@ -8,8 +8,14 @@ namespace Broker.Core.Connections.PubSub;
 
 // Publishing: the data is copied out of the frame once, into the immutable array every node and subscriber shares;
 // the ack (with the offset) goes out only after the backplane accepted the message, and the actor never waits for it.
+// One connection's commands take effect in the order sent: a publish that arrives while a subscribe of this connection
+// still waits for the registry is held until every pending subscribe is answered, so a client that pipelines
+// subscribe + publish receives its own message. The hold is bounded by the publish token bucket and the subscribe latency.
 public sealed partial class PubSubHandler
 {
+    // Allocated only when a publish has to wait behind a subscribe.
+    private Queue<DeferredPublish>? _deferred;
+
     private void Publish(IConnectionContext connection, in ClientCommand command)
     {
         var settings = _services.Settings;
@@ -26,12 +32,25 @@ public sealed partial class PubSubHandler
             return;
         }
         Accepted();
-        var topic = command.Topic!;
-        var id = command.Id.CopyOrNull();
+        var (topic, id, data) = (command.Topic!, command.Id.CopyOrNull(), command.Data.ToArray());
+        if (_pendingSubscribes > 0 || _deferred is { Count: > 0 })
+            (_deferred ??= new Queue<DeferredPublish>()).Enqueue(new DeferredPublish(topic, id, data));
+        else
+            Send(connection, topic, id, data);
+    }
+
+    private void PublishDeferred(IConnectionContext connection)
+    {
+        while (_pendingSubscribes == 0 && _deferred is not null && _deferred.TryDequeue(out var publish))
+            Send(connection, publish.Topic, publish.Id, publish.Data);
+    }
+
+    private void Send(IConnectionContext connection, string topic, byte[]? id, byte[] data)
+    {
         ValueTask<long> publish;
         try
         {
-            publish = _services.Backplane.PublishAsync(topic, command.Data.ToArray());
+            publish = _services.Backplane.PublishAsync(topic, data);
         }
         catch (Exception e)
         {
@@ -64,4 +83,6 @@ public sealed partial class PubSubHandler
             connection.ActorContext.GetLogger().Error(cause, "Publish failed unexpectedly");
         Error(connection, id, ClientError.BackplaneUnavailable, "the backplane could not accept the publish; nothing was published");
     }
+
+    private sealed record DeferredPublish(string Topic, byte[]? Id, byte[] Data);
 }

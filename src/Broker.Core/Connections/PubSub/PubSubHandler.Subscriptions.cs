@@ -13,6 +13,7 @@ public sealed partial class PubSubHandler
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     // Allocated on the first command that waits for the registry: idle connections do not carry it.
     private Dictionary<string, Queue<PendingReply>>? _pending;
+    private int _pendingSubscribes;
 
     private void Subscribe(IConnectionContext connection, in ClientCommand command)
     {
@@ -54,6 +55,7 @@ public sealed partial class PubSubHandler
     {
         if (Answered(key) is { Id: { } id })
             Ack(connection, id, key, offset: null);
+        PublishDeferred(connection);
     }
 
     private void OnUnsubscribed(IConnectionContext connection, string key)
@@ -70,6 +72,7 @@ public sealed partial class PubSubHandler
             _held.Remove(key);
         Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
             $"the backplane could not subscribe to {key}; try again");
+        PublishDeferred(connection);
     }
 
     private void UnsubscribeAll(IConnectionContext connection)
@@ -85,6 +88,8 @@ public sealed partial class PubSubHandler
         if (!_pending.TryGetValue(key, out var queue))
             _pending.Add(key, queue = new Queue<PendingReply>(1));
         queue.Enqueue(reply);
+        if (reply.IsSubscribe)
+            _pendingSubscribes++;
     }
 
     private PendingReply? Answered(string key)
@@ -93,6 +98,8 @@ public sealed partial class PubSubHandler
             return null;
         if (queue.Count == 0)
             _pending.Remove(key);
+        if (reply.IsSubscribe)
+            _pendingSubscribes--;
         return reply;
     }
 
