@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -17,12 +18,20 @@ public sealed class BrokerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly ConcurrentQueue<string> _otherOutput;
 
-    private BrokerProcess(Process process, Uri httpUri)
+    private BrokerProcess(Process process, Uri httpUri, ConcurrentQueue<string> otherOutput)
     {
         _process = process;
         HttpUri = httpUri;
+        _otherOutput = otherOutput;
     }
+
+    /// <summary>
+    /// Stdout lines other than the listening line. The node promises there are none (scripts parse its stdout); complete
+    /// once <see cref="WaitForExitAsync"/> returned.
+    /// </summary>
+    public IReadOnlyCollection<string> OtherStandardOutput => _otherOutput;
 
     /// <summary>http://127.0.0.1:PORT/ as the node printed it.</summary>
     public Uri HttpUri { get; }
@@ -64,10 +73,15 @@ public sealed class BrokerProcess : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new StringBuilder();
+        var otherOutput = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.StartsWith(ListeningPrefix, StringComparison.Ordinal) == true)
+            if (e.Data is null)
+                return;
+            if (e.Data.StartsWith(ListeningPrefix, StringComparison.Ordinal) && !address.Task.IsCompleted)
                 address.TrySetResult(new Uri(e.Data[ListeningPrefix.Length..].Trim()));
+            else
+                otherOutput.Enqueue(e.Data);
         };
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
         process.BeginOutputReadLine();
@@ -78,7 +92,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         var first = await Task.WhenAny(address.Task, exited, deadline).ConfigureAwait(false);
         if (first == address.Task)
         {
-            var broker = new BrokerProcess(process, address.Task.Result);
+            var broker = new BrokerProcess(process, address.Task.Result, otherOutput);
             process.ErrorDataReceived += (_, e) => Append(broker._log, e.Data);
             lock (log) broker._log.Append(log);
             return broker;

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using Broker.Server.Tests.Support;
+using Broker.Testing;
 
 namespace Broker.Server.Tests.WebSockets;
 
@@ -10,35 +10,19 @@ public sealed class ProcessShutdownTests
     [Fact]
     public async Task Sigterm_OpenConnection_ClosedWith1001AndProcessExits()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Broker.Server.dll"), "--host", "127.0.0.1", "--port", "0" })
-            start.ArgumentList.Add(arg);
-        using var broker = Process.Start(start)!;
-        _ = broker.StandardError.ReadToEndAsync();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var line = await broker.StandardOutput.ReadLineAsync(timeout.Token);
-            Assert.NotNull(line);
-            Assert.Matches(@"^Broker listening on http://127\.0\.0\.1:[1-9][0-9]*$", line);
-            var http = new Uri(line["Broker listening on ".Length..]);
-            using var client = await WebSocketClients.ConnectAsync(new Uri($"ws://{http.Authority}/ws"));
-            var receive = WebSocketClients.ReceiveMessageAsync(client);
+        await using var broker = await BrokerProcess.StartAsync([]);
+        Assert.Matches(@"^http://127\.0\.0\.1:[1-9][0-9]*/?$", broker.HttpUri.ToString());
+        using var client = await WebSocketClients.ConnectAsync(broker.WebSocketUri);
+        var receive = WebSocketClients.ReceiveMessageAsync(client);
 
-            using (var kill = Process.Start("kill", ["-TERM", broker.Id.ToString()]))
-                await kill.WaitForExitAsync(timeout.Token);
-            var (type, _) = await receive;
-            await client.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "", timeout.Token);
-            await broker.WaitForExitAsync(timeout.Token);
+        broker.Terminate();
+        var (type, _) = await receive;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await client.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "", timeout.Token);
+        await broker.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.Equal(WebSocketMessageType.Close, type);
-            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
-            Assert.Null(await broker.StandardOutput.ReadLineAsync(timeout.Token)); // exactly one stdout line
-        }
-        finally
-        {
-            if (!broker.HasExited)
-                broker.Kill();
-        }
+        Assert.Equal(WebSocketMessageType.Close, type);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+        Assert.Empty(broker.OtherStandardOutput); // exactly one stdout line: the listening line
     }
 }
