@@ -45,7 +45,7 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionsActor>(system.ActorOf(ConnectionsActor.Props(settings.WebSocket), "connections")));
+                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
             akka.WithBrokerPubSub(provider);
         });
 
@@ -62,7 +62,7 @@ internal static class BrokerApp
     {
         var lifetime = app.Lifetime;
         // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
-        var supervisor = app.Services.GetRequiredService<IRequiredActor<ConnectionsActor>>();
+        var supervisor = app.Services.GetRequiredService<IRequiredActor<ConnectionSupervisorActor>>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
         var counters = app.Services.GetRequiredService<ConnectionCounters>();
         var handshake = new HandshakeOptions(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols, settings.WebSocket.Deflate);
@@ -70,7 +70,7 @@ internal static class BrokerApp
         lifetime.ApplicationStopping.Register(() =>
         {
             Log.ClosingAllConnections(logger);
-            supervisor.ActorRef.Tell(new Connections.CloseAll(Protocol.CloseStatus.GoingAway));
+            supervisor.ActorRef.Tell(new ConnectionSupervisor.CloseAll(Protocol.CloseStatus.GoingAway));
         });
         app.MapHealth();
         app.MapNodes();

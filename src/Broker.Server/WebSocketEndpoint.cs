@@ -17,7 +17,7 @@ internal sealed class WebSocketEndpoint(
     Func<IMessageHandler> newHandler,
     BrokerSettings settings,
     HandshakeOptions handshake,
-    IRequiredActor<ConnectionsActor> connections,
+    IRequiredActor<ConnectionSupervisorActor> connections,
     ConnectionCounters counters,
     ILogger logger)
 {
@@ -77,7 +77,7 @@ internal sealed class WebSocketEndpoint(
                 result.Subprotocol,
                 settings.WebSocket,
                 counters);
-            connections.ActorRef.Tell(new Connections.Open(setup));
+            connections.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
             await setup.Completion;
         }
         finally

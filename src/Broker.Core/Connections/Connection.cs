@@ -8,7 +8,7 @@ namespace Broker.Core.Connections;
 /// <summary>The connection actor's protocol.</summary>
 public static class Connection
 {
-    /// <summary>Props for one connection actor; created by the <see cref="ConnectionsActor"/> supervisor.</summary>
+    /// <summary>Props for one connection actor; created by the <see cref="ConnectionSupervisorActor"/> supervisor.</summary>
     public static Props Props(ConnectionSetup setup) => Akka.Actor.Props.Create(() => new ConnectionActor(setup));
 
     /// <summary>Queue a frame that was encoded once and is shared by many connections.</summary>

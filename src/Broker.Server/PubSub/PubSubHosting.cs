@@ -1,7 +1,7 @@
 using Akka.Hosting;
 using Broker.Core.Backplane;
 using Broker.Core.Connections;
-using Broker.Core.Connections.PubSub;
+using Broker.Core.PubSub;
 using Broker.Core.Topics;
 using AkkaConfig = Akka.Configuration.Config;
 

@@ -81,8 +81,8 @@ public sealed class ConnectionActorTests : TestKit
     public async Task HandlerThrows_UnderStoppingSupervisor_ClosesWith1011()
     {
         var socket = NewSocket(new ThrowingHandler(), Settings());
-        var supervisor = Sys.ActorOf(ConnectionsActor.Props(Settings()));
-        supervisor.Tell(new Core.Connections.Connections.Open(socket.Setup));
+        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings()));
+        supervisor.Tell(new Core.Connections.ConnectionSupervisor.Open(socket.Setup));
 
         await SendMaskedAsync(socket, OpCode.Text, "boom"u8.ToArray());
         var (opCode, payload) = await ReadFrameAsync(socket);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 // A connection's publish allowance (broker.limits.publish-rate / publish-burst): starts full, refills continuously.
 // Touched only on the connection actor's thread.

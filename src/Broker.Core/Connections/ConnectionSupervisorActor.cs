@@ -8,16 +8,16 @@ namespace Broker.Core.Connections;
 /// state under a live socket; a stopped connection closes its socket with 1011 and affects no other), and drives the
 /// heartbeat of all of them from one timer.
 /// </summary>
-public sealed class ConnectionsActor : ReceiveActor, IWithTimers
+public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
 {
     private readonly WebSocketSettings _settings;
 
     /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
-    public ConnectionsActor(WebSocketSettings settings)
+    public ConnectionSupervisorActor(WebSocketSettings settings)
     {
         _settings = settings;
-        Receive<Connections.Open>(open => Context.ActorOf(Connection.Props(open.Setup)));
-        Receive<Connections.CloseAll>(close =>
+        Receive<ConnectionSupervisor.Open>(open => Context.ActorOf(Connection.Props(open.Setup)));
+        Receive<ConnectionSupervisor.CloseAll>(close =>
         {
             foreach (var child in Context.GetChildren())
                 child.Tell(new Connection.Close(close.Status));
@@ -34,7 +34,7 @@ public sealed class ConnectionsActor : ReceiveActor, IWithTimers
 
     /// <summary>Props for the supervisor.</summary>
     public static Props Props(WebSocketSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionsActor(settings));
+        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -2,12 +2,12 @@ using System.IO.Pipelines;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Broker.Core.Connections;
-using Broker.Core.Connections.PubSub;
+using Broker.Core.PubSub;
 using Broker.Core.Settings;
 using Broker.Core.Topics;
 using Broker.Protocol.Compression;
 
-namespace Broker.Core.Tests.Connections.PubSub;
+namespace Broker.Core.Tests.PubSub;
 
 /// <summary>The handler inside a real connection actor over in-memory pipes, with a backplane that can go down.</summary>
 public sealed class PubSubHandlerTests : TestKit

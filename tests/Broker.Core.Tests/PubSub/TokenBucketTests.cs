@@ -1,6 +1,6 @@
-using Broker.Core.Connections.PubSub;
+using Broker.Core.PubSub;
 
-namespace Broker.Core.Tests.Connections.PubSub;
+namespace Broker.Core.Tests.PubSub;
 
 public sealed class TokenBucketTests
 {

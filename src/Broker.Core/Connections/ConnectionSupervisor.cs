@@ -2,8 +2,8 @@ using Broker.Protocol;
 
 namespace Broker.Core.Connections;
 
-/// <summary>The <see cref="ConnectionsActor"/> supervisor's protocol.</summary>
-public static class Connections
+/// <summary>The <see cref="ConnectionSupervisorActor"/> supervisor's protocol.</summary>
+public static class ConnectionSupervisor
 {
     /// <summary>Start a connection actor for an upgraded socket; watch <see cref="ConnectionSetup.Completion"/>.</summary>
     public sealed record Open(ConnectionSetup Setup);

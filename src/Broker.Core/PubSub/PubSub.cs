@@ -1,4 +1,4 @@
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 // Messages a PubSubHandler sends to its own connection actor: a publish's backplane outcome, piped back so the actor
 // never waits on the backplane.

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 
-namespace Broker.Core.Tests.Connections.PubSub;
+namespace Broker.Core.Tests.PubSub;
 
 // A client of a connection actor over in-memory pipes: masked text frames out, unmasked server frames in.
 internal sealed class PipeClient(IActorRef connection, PipeWriter toServer, PipeReader fromServer) : IAsyncDisposable

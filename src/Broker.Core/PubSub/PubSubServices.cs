@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Broker.Core.Backplane;
+using Broker.Core.Connections;
 using Broker.Core.Metrics;
 using Broker.Core.Topics;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 /// <summary>What every <see cref="PubSubHandler"/> on a node shares.</summary>
 /// <param name="Registry">The node's topic registry actor (<see cref="TopicRegistry.Props"/>).</param>

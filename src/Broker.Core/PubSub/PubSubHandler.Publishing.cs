@@ -2,9 +2,10 @@ using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
 using Broker.Core.Backplane;
+using Broker.Core.Connections;
 using Broker.Protocol.Client;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 // Publishing: the data is copied out of the frame once, into the immutable array every node and subscriber shares;
 // the ack (with the offset) goes out only after the backplane accepted the message, and the actor never waits for it.

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 internal static class SequenceExtensions
 {

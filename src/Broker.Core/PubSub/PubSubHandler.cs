@@ -1,10 +1,11 @@
 using System.Buffers;
+using Broker.Core.Connections;
 using Broker.Core.Topics;
 using Broker.Protocol;
 using Broker.Protocol.Client;
 using Broker.Protocol.Framing;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 /// <summary>
 /// The client protocol of <c>/ws</c> (docs/protocol.md) inside one connection actor: parses each text message into a

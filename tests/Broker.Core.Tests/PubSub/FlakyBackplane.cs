@@ -1,6 +1,6 @@
 using Broker.Core.Backplane;
 
-namespace Broker.Core.Tests.Connections.PubSub;
+namespace Broker.Core.Tests.PubSub;
 
 // The real in-memory backplane with a switch that makes it fail as Redis does while it is down: asynchronously, with
 // BackplaneUnavailableException.

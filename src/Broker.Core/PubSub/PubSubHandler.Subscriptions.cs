@@ -1,7 +1,8 @@
+using Broker.Core.Connections;
 using Broker.Core.Topics;
 using Broker.Protocol.Client;
 
-namespace Broker.Core.Connections.PubSub;
+namespace Broker.Core.PubSub;
 
 // Subscription state. A key is "held" from the client's subscribe until its unsubscribe (or until the registry rejects
 // it); held keys count against max-subscriptions-per-connection. Subscribing to a held key again is idempotent: it is
