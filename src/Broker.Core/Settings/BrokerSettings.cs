@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Broker.Core.Namespaces;
 using Broker.Protocol.Compression;
 
 namespace Broker.Core.Settings;
@@ -11,18 +12,31 @@ public sealed record BrokerSettings(
     HttpSettings Http,
     WebSocketSettings WebSocket,
     LimitsSettings Limits,
-    ShutdownSettings Shutdown)
+    ShutdownSettings Shutdown,
+    AuthSettings Auth,
+    NamespaceTable Namespaces)
 {
     /// <summary>Reads the <c>broker</c> section of <paramref name="config"/>; throws <see cref="ConfigurationException"/> on missing or invalid keys.</summary>
     public static BrokerSettings Create(Config config)
     {
         var broker = config.GetConfig("broker") ?? throw new ConfigurationException("missing section broker");
+        var auth = ReadAuth(Section(broker, "auth"));
         return new BrokerSettings(
             ReadHttp(Section(broker, "http")),
             ReadWebSocket(Section(broker, "websocket")),
             new LimitsSettings(PositiveInt(Section(broker, "limits"), "max-connections")),
-            new ShutdownSettings(Duration(Section(broker, "shutdown"), "drain-timeout")));
+            new ShutdownSettings(Duration(Section(broker, "shutdown"), "drain-timeout")),
+            auth,
+            NamespacesReader.Read(Section(broker, "namespaces"), auth));
     }
+
+    private static AuthSettings ReadAuth(Config auth) =>
+        new((auth.GetString("anonymous") ?? throw Missing("anonymous")).ToLowerInvariant() switch
+        {
+            "allow" => true,
+            "deny" => false,
+            var other => throw new ConfigurationException($"broker.auth.anonymous = \"{other}\": expected allow or deny"),
+        });
 
     private static HttpSettings ReadHttp(Config http) => new(
         RequiredString(http, "host"),
