@@ -48,6 +48,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
         _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
+        _setup.Handler.OnOpen(this);
     }
 
     // A socket that stops taking bytes ends the connection; a pump that drained our Close just ends.
