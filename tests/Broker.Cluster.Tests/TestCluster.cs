@@ -13,6 +13,9 @@ namespace Broker.Cluster.Tests;
 public sealed class TestCluster : IAsyncDisposable
 {
     public const string ApiKey = "cluster-tests";
+
+    /// <summary>The nodes' HMAC secret: tests sign tokens with it (<see cref="HmacTokens"/>).</summary>
+    public const string TokenSecret = "cluster-tests-hmac-secret-0123456789abcdef";
     private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(90);
     private const int StartAttempts = 3;
 
@@ -32,7 +35,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<BrokerProcess> Nodes { get; }
 
-    /// <summary>Sends the API key on every request (POST /api/publish needs it).</summary>
+    /// <summary>Sends the API key on every request (POST /api/publish and the admin API need it).</summary>
     public HttpClient Http { get; }
 
     /// <summary>
@@ -43,6 +46,9 @@ public sealed class TestCluster : IAsyncDisposable
     private static Dictionary<string, string> Environment() => new()
     {
         ["BROKER__HTTP__API_KEY"] = ApiKey,
+        // The same key guards the admin API (/api/nodes, user operations), so one bearer header serves every request.
+        ["BROKER__HTTP__ADMIN_KEY"] = ApiKey,
+        ["BROKER__AUTH__JWT__HMAC_SECRET"] = TokenSecret,
         ["BROKER__PUBSUB__TOPIC_IDLE_TTL"] = "200ms",
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER"] = "2s",
     };
