@@ -5,6 +5,7 @@ using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Server.Api;
 using Broker.Server.Demo;
+using Broker.Server.Metrics;
 using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
@@ -22,15 +23,24 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
+        var metricsPort = MetricsEndpoint.Port(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port);
+            if (metricsPort != 0)
+                kestrel.Listen(ParseAddress(settings.Http.Host), metricsPort);
+        });
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        var metrics = new BrokerMetrics();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(metrics.Timings);
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
@@ -50,6 +60,7 @@ internal static class BrokerApp
         });
 
         var app = builder.Build();
+        app.MapBrokerMetrics(metricsPort);
         MapEndpoints(app, settings);
         return app;
     }
