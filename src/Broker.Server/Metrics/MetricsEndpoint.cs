@@ -1,6 +1,4 @@
 using Prometheus;
-using AkkaConfig = Akka.Configuration.Config;
-using ConfigurationException = Akka.Configuration.ConfigurationException;
 
 namespace Broker.Server.Metrics;
 
@@ -12,14 +10,6 @@ namespace Broker.Server.Metrics;
 internal static class MetricsEndpoint
 {
     private const string Path = "/metrics";
-    private const string PortPath = "broker.metrics.port";
-
-    /// <summary>The metrics port from the merged config; 0 = the main HTTP port.</summary>
-    public static int Port(AkkaConfig config)
-    {
-        var port = config.HasPath(PortPath) ? config.GetInt(PortPath) : throw new ConfigurationException($"missing setting {PortPath}");
-        return port is >= 0 and <= 65535 ? port : throw new ConfigurationException($"{PortPath} must be 0-65535, not {port}");
-    }
 
     public static void MapBrokerMetrics(this WebApplication app, int port)
     {
