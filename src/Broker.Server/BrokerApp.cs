@@ -23,7 +23,8 @@ internal static class BrokerApp
     {
         var settings = BrokerSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
-        // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
+        // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
+        // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
@@ -31,6 +32,7 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<NodeRestart>();
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
@@ -45,7 +47,12 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
+            {
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                registry.Register<ConnectionSupervisorActor>(connections);
+                ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
+                    settings.WebSocket.CloseTimeout);
+            });
             akka.WithBrokerPubSub(provider);
         });
 
