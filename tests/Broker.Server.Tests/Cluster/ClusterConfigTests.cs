@@ -77,7 +77,7 @@ public sealed class ClusterConfigTests
         Assert.Equal("akka.coordination.redis-lease", config.GetString($"{sbr}.lease-implementation"));
         Assert.Equal("broker-akka-sbr", config.GetString($"{sbr}.lease-name"));
         Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan($"{sbr}.acquire-lease-delay-for-minority"));
-        Assert.Equal(TimeSpan.FromSeconds(40), config.GetTimeSpan($"{sbr}.release-after"));
+        Assert.Equal(TimeSpan.FromSeconds(20), config.GetTimeSpan($"{sbr}.release-after"));
         Assert.Equal(typeof(RedisLease).AssemblyQualifiedName!.Split(',')[..2].Select(p => p.Trim()),
             config.GetString("akka.coordination.redis-lease.lease-class").Split(',').Select(p => p.Trim()));
         Assert.Equal(TimeSpan.FromSeconds(20), config.GetTimeSpan("akka.coordination.redis-lease.heartbeat-timeout"));
