@@ -1,6 +1,10 @@
 using Akka.Configuration;
 using Broker.Server;
 using Broker.Server.Cluster;
+using Broker.Server.Operations;
+
+if (CommandLine.TryAnswer(args, Console.Out))
+    return 0;
 
 WebApplication app;
 try
@@ -17,5 +21,6 @@ catch (Exception e) when (e is ArgumentException or IOException or Configuration
 
 await app.StartAsync();
 Console.WriteLine($"Broker listening on {BrokerApp.BoundAddress(app)}");
+BrokerApp.LogStarted(app);
 await app.WaitForShutdownAsync();
 return 0;
