@@ -5,6 +5,8 @@ using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Server.Api;
 using Broker.Server.Demo;
+using Broker.Server.Metrics;
+using Broker.Server.Operations;
 using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
@@ -22,17 +24,27 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
+        var ops = OpsSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
         // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port);
+            if (ops.MetricsPort != 0)
+                kestrel.Listen(ParseAddress(settings.Http.Host), ops.MetricsPort);
+        });
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
         builder.Services.AddSingleton<NodeRestart>();
+        var metrics = new BrokerMetrics();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(metrics.Timings);
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
@@ -57,6 +69,7 @@ internal static class BrokerApp
         });
 
         var app = builder.Build();
+        app.MapBrokerMetrics(ops.MetricsPort);
         MapEndpoints(app, settings);
         return app;
     }
@@ -64,6 +77,15 @@ internal static class BrokerApp
     /// <summary>The address Kestrel actually bound (port 0 resolved to the real port).</summary>
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+    /// <summary>The node's first log line: version, address, cluster or single, which backplane.</summary>
+    public static void LogStarted(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
+        var clustered = ((ExtendedActorSystem)app.Services.GetRequiredService<ActorSystem>()).Provider is Akka.Cluster.ClusterActorRefProvider;
+        var backplane = app.Services.GetRequiredService<Core.Backplane.IBackplane>() is Core.Backplane.InMemoryBackplane ? "memory" : "redis";
+        Log.NodeStarted(logger, CommandLine.Version, BoundAddress(app), clustered ? "cluster" : "single", backplane);
+    }
 
     private static void MapEndpoints(WebApplication app, BrokerSettings settings)
     {
@@ -80,6 +102,7 @@ internal static class BrokerApp
             supervisor.ActorRef.Tell(new ConnectionSupervisor.CloseAll(Protocol.CloseStatus.GoingAway));
         });
         app.MapHealth();
+        app.MapReadiness();
         app.MapNodes();
 
         Map("/ws", PubSubHosting.HandlerFactory(app.Services));

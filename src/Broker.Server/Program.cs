@@ -1,6 +1,10 @@
 using Akka.Configuration;
 using Broker.Server;
 using Broker.Server.Cluster;
+using Broker.Server.Operations;
+
+if (CommandLine.TryAnswer(args, Console.Out))
+    return 0;
 
 Config config;
 WebApplication app;
@@ -24,6 +28,7 @@ while (true)
 {
     await app.StartAsync();
     Console.WriteLine($"Broker listening on {BrokerApp.BoundAddress(app)}");
+    BrokerApp.LogStarted(app);
     await app.WaitForShutdownAsync();
     var rejoin = app.Services.GetRequiredService<NodeRestart>().Requested;
     await app.DisposeAsync();

@@ -25,7 +25,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     public ConnectionActor(ConnectionSetup setup)
     {
         _setup = setup;
-        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages);
+        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages,
+            setup.Counters.Traffic.QueuedBytes);
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
         Open();
