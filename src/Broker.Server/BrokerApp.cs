@@ -26,7 +26,8 @@ internal static class BrokerApp
         var settings = BrokerSettings.Create(config);
         var ops = OpsSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
-        // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
+        // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
+        // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -40,6 +41,7 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<NodeRestart>();
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(metrics.Timings);
@@ -57,7 +59,12 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
+            {
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                registry.Register<ConnectionSupervisorActor>(connections);
+                ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
+                    settings.WebSocket.CloseTimeout);
+            });
             akka.WithBrokerPubSub(provider);
         });
 
