@@ -67,7 +67,9 @@ public sealed record BrokerSettings(
                 Boolean(deflate, "enabled"),
                 windowBits,
                 Boolean(deflate, "server-no-context-takeover"),
-                checked((int)NonNegativeLong(deflate, "compression-threshold"))));
+                checked((int)NonNegativeLong(deflate, "compression-threshold"))),
+            Duration(ws, "max-message-duration"),
+            checked((int)NonNegativeLong(ws, "max-empty-fragments")));
     }
 
     private static Config Section(Config config, string path) =>

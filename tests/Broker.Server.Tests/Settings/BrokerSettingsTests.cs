@@ -28,6 +28,8 @@ public sealed class BrokerSettingsTests
         Assert.Equal(10_000, ws.MaxQueuedMessages);
         Assert.Equal(["broker.v1"], ws.Subprotocols);
         Assert.Equal(new DeflateSettings(Enabled: true, ServerMaxWindowBits: 15, ServerNoContextTakeover: true, CompressionThresholdBytes: 64), ws.Deflate);
+        Assert.Equal(TimeSpan.FromSeconds(60), ws.MaxMessageDuration);
+        Assert.Equal(16, ws.MaxEmptyFragments);
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);
