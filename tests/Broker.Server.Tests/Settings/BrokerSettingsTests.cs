@@ -18,6 +18,8 @@ public sealed class BrokerSettingsTests
         Assert.Empty(settings.Http.AllowedOrigins);
         Assert.True(settings.Http.EchoEndpoint);
         Assert.Equal("", settings.Http.ApiKey);
+        Assert.Equal(1000, settings.Http.PublishRate);
+        Assert.Equal(2000, settings.Http.PublishBurst);
 
         var ws = settings.WebSocket;
         Assert.Equal(1_048_576, ws.MaxMessageBytes);
