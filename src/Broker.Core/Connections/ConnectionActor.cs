@@ -46,7 +46,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     {
         _writeTask = RunWritePumpAsync(_queue, _setup.Transport.Output, Self);
         var settings = _setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
+            MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
     }

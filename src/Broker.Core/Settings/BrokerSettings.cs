@@ -43,7 +43,9 @@ public sealed record BrokerSettings(
         Port(http),
         http.GetStringList("allowed-origins").ToArray(),
         Boolean(http, "echo-endpoint"),
-        http.GetString("api-key") ?? throw Missing("api-key"));
+        http.GetString("api-key") ?? throw Missing("api-key"),
+        OptionalRate(http, "publish-rate"),
+        PositiveInt(http, "publish-burst"));
 
     private static WebSocketSettings ReadWebSocket(Config ws)
     {
@@ -67,7 +69,21 @@ public sealed record BrokerSettings(
                 Boolean(deflate, "enabled"),
                 windowBits,
                 Boolean(deflate, "server-no-context-takeover"),
-                checked((int)NonNegativeLong(deflate, "compression-threshold"))));
+                checked((int)NonNegativeLong(deflate, "compression-threshold"))),
+            Duration(ws, "max-message-duration"),
+            checked((int)NonNegativeLong(ws, "max-empty-fragments")));
+    }
+
+    // A positive rate per second, or "off".
+    private static double? OptionalRate(Config config, string path)
+    {
+        var text = config.GetString(path) ?? throw Missing(path);
+        if (text is "off" or "false")
+            return null;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+            out var rate) && rate > 0 && double.IsFinite(rate)
+            ? rate
+            : throw new ConfigurationException($"{path} must be a positive number or off");
     }
 
     private static Config Section(Config config, string path) =>
