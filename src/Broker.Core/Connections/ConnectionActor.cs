@@ -50,6 +50,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
             MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
+        _setup.Handler.OnOpen(this);
     }
 
     // A socket that stops taking bytes ends the connection; a pump that drained our Close just ends.
