@@ -6,6 +6,8 @@ using Broker.Core.Settings;
 using Broker.Server.Api;
 using Broker.Server.Auth;
 using Broker.Server.Demo;
+using Broker.Server.Metrics;
+using Broker.Server.Operations;
 using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
@@ -23,28 +25,41 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
+        var ops = OpsSettings.Create(config);
         // Every section is validated at startup, also broker.redis while the memory backplane is in use: a typo in a
         // setting that is not used yet should not wait for the day it is.
         _ = Broker.Redis.RedisSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
-        // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
+        // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
+        // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var certificate = settings.Http.Tls is { } tls
             ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
             : null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // With broker.http.tls the port serves HTTPS and wss only.
-            if (certificate is not null)
-                listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
-        }));
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+            {
+                // With broker.http.tls the port serves HTTPS and wss only.
+                if (certificate is not null)
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+            });
+            // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
+            if (ops.MetricsPort != 0)
+                kestrel.Listen(ParseAddress(settings.Http.Host), ops.MetricsPort);
+        });
         if (certificate is not null)
             builder.Services.AddSingleton(certificate); // disposed with the host
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<NodeRestart>();
+        var metrics = new BrokerMetrics();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(metrics.Timings);
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddBrokerAuth(settings);
@@ -60,12 +75,18 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
+            {
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                registry.Register<ConnectionSupervisorActor>(connections);
+                ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
+                    settings.WebSocket.CloseTimeout);
+            });
             akka.WithBrokerPubSub(provider);
             akka.WithUserDirectory();
         });
 
         var app = builder.Build();
+        app.MapBrokerMetrics(ops.MetricsPort);
         AuthHosting.CheckAtStartup(app, settings);
         app.UseAdminKey(settings.Http.AdminKey);
         MapEndpoints(app, settings);
@@ -75,6 +96,15 @@ internal static class BrokerApp
     /// <summary>The address Kestrel actually bound (port 0 resolved to the real port).</summary>
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+    /// <summary>The node's first log line: version, address, cluster or single, which backplane.</summary>
+    public static void LogStarted(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
+        var clustered = ((ExtendedActorSystem)app.Services.GetRequiredService<ActorSystem>()).Provider is Akka.Cluster.ClusterActorRefProvider;
+        var backplane = app.Services.GetRequiredService<Core.Backplane.IBackplane>() is Core.Backplane.InMemoryBackplane ? "memory" : "redis";
+        Log.NodeStarted(logger, CommandLine.Version, BoundAddress(app), clustered ? "cluster" : "single", backplane);
+    }
 
     private static void MapEndpoints(WebApplication app, BrokerSettings settings)
     {
@@ -91,6 +121,7 @@ internal static class BrokerApp
             supervisor.ActorRef.Tell(new ConnectionSupervisor.CloseAll(Protocol.CloseStatus.GoingAway));
         });
         app.MapHealth();
+        app.MapReadiness();
         app.MapNodes();
 
         Map("/ws", AuthHosting.HandlerFactory(app.Services, settings));

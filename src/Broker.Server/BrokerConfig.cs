@@ -25,6 +25,9 @@ internal static class BrokerConfig
     private const string ConfigFlag = "--config";
     private static readonly string[] EnvironmentPrefixes = ["BROKER__", "AKKA__"];
 
+    /// <summary>Every flag <see cref="Load"/> accepts (for <c>--help</c>).</summary>
+    internal static IEnumerable<string> FlagNames => Flags.Keys.Prepend(ConfigFlag);
+
     /// <summary>The defaults file copied next to the binary.</summary>
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "hocon", "broker.hocon");
 

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Shutting down: closing every connection with 1001")]
     public static partial void ClosingAllConnections(ILogger logger);
 
+    [LoggerMessage(4, LogLevel.Information, "Broker {Version} started on {Address} ({Mode}, {Backplane} backplane)")]
+    public static partial void NodeStarted(ILogger logger, string version, string address, string mode, string backplane);
+
     [LoggerMessage(20, LogLevel.Warning, "{Message}")]
     public static partial void JwksFailed(ILogger logger, string message);
 

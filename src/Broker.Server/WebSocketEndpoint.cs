@@ -48,12 +48,14 @@ internal sealed class WebSocketEndpoint(
             var status = result.IsAccepted ? StatusCodes.Status400BadRequest : result.StatusCode;
             var reason = result.IsAccepted ? "the connection cannot be upgraded" : result.Body;
             Log.HandshakeRejected(logger, request.Path, status, reason);
+            counters.HandshakeRejections.Increment(status);
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
         // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
         if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
         {
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
             return;
         }
@@ -63,6 +65,7 @@ internal sealed class WebSocketEndpoint(
         if (!counters.TryAdmit(settings.Limits.MaxConnections))
         {
             Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
             return;
         }

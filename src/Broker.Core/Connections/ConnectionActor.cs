@@ -25,7 +25,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     public ConnectionActor(ConnectionSetup setup)
     {
         _setup = setup;
-        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages);
+        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages,
+            setup.Counters.Traffic.QueuedBytes);
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
         Open();
@@ -45,7 +46,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     {
         _writeTask = RunWritePumpAsync(_queue, _setup.Transport.Output, Self);
         var settings = _setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
+            MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
         _setup.Handler.OnOpen(this);

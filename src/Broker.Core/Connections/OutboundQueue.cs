@@ -1,15 +1,17 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using Broker.Core.Metrics;
 
 namespace Broker.Core.Connections;
 
 /// <summary>
 /// The connection's outbound queue, bounded in bytes and in frames, drained by one write pump that copies every
 /// queued frame into the socket's pipe and flushes once per batch (coalescing: one syscall for many frames).
-/// The actor is the only producer, the pump the only consumer.
+/// The actor is the only producer, the pump the only consumer. Queued bytes also go to the node-wide gauge
+/// (<c>broker_outbound_queued_bytes</c>), a striped counter: no shared cache line per frame.
 /// </summary>
-internal sealed class OutboundQueue(long maxBytes, int maxFrames)
+internal sealed class OutboundQueue(long maxBytes, int maxFrames, StripedCounter? nodeQueuedBytes = null)
 {
     private readonly Channel<OutboundFrame> _frames = Channel.CreateUnbounded<OutboundFrame>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
@@ -24,6 +26,7 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
             return false;
         Interlocked.Add(ref _bytes, frame.Bytes.Length);
         Interlocked.Increment(ref _count);
+        nodeQueuedBytes?.Add(frame.Bytes.Length);
         if (_frames.Writer.TryWrite(frame))
             return true;
         // The queue is finished: our Close is out and §5.5.1 forbids anything after it, so the frame is dropped;
@@ -82,5 +85,6 @@ internal sealed class OutboundQueue(long maxBytes, int maxFrames)
     {
         Interlocked.Add(ref _bytes, -frame.Bytes.Length);
         Interlocked.Decrement(ref _count);
+        nodeQueuedBytes?.Add(-frame.Bytes.Length);
     }
 }

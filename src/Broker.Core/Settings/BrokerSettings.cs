@@ -55,6 +55,8 @@ public sealed record BrokerSettings(
                 deflate.Switch("enabled"),
                 deflate.Int("server-max-window-bits", 9, 15),
                 deflate.Switch("server-no-context-takeover"),
-                deflate.Int("compression-threshold", 0, (int)maxMessage)));
+                deflate.Int("compression-threshold", 0, (int)maxMessage)),
+            ws.Duration("max-message-duration"),
+            ws.Int("max-empty-fragments", 0, 1_000_000));
     }
 }

@@ -8,6 +8,8 @@ namespace Broker.Core.Settings;
 /// <param name="ApiKey">Bearer key of the publish and history API; "" disables it.</param>
 /// <param name="AdminKey">Bearer key of the admin API (stats, topics, nodes, user operations); "" leaves it open.</param>
 /// <param name="Tls">The certificate of HTTPS/wss, or null for plain HTTP.</param>
+/// <param name="PublishRate">Node-wide publishes per second through the HTTP API; null when <c>off</c> (unlimited).</param>
+/// <param name="PublishBurst">Token bucket size of the HTTP publish rate.</param>
 public sealed record HttpSettings(
     string Host,
     int Port,
@@ -15,7 +17,9 @@ public sealed record HttpSettings(
     bool EchoEndpoint,
     string ApiKey,
     string AdminKey,
-    TlsFiles? Tls)
+    TlsFiles? Tls,
+    double? PublishRate,
+    int PublishBurst)
 {
     internal static HttpSettings Read(SettingsSection http) => new(
         http.NonEmptyString("host"),
@@ -24,5 +28,7 @@ public sealed record HttpSettings(
         http.Switch("echo-endpoint"),
         http.String("api-key"),
         http.String("admin-key"),
-        TlsFiles.Read(http.Section("tls")));
+        TlsFiles.Read(http.Section("tls")),
+        http.OptionalDouble("publish-rate", double.Epsilon, 1e9),
+        http.Int("publish-burst", 1, 1_000_000_000));
 }
