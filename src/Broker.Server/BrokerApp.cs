@@ -42,9 +42,12 @@ internal static class BrokerApp
         {
             kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
             {
-                // With broker.http.tls the port serves HTTPS and wss only.
-                if (certificate is not null)
-                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+                // With broker.http.tls the port serves HTTPS and wss only, over HTTP/1.1: with ALPN offering h2, browsers
+                // open wss as an HTTP/2 extended CONNECT (RFC 8441), which the broker's RFC 6455 handshake does not serve.
+                if (certificate is null)
+                    return;
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
             });
             // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
             if (ops.MetricsPort != 0)
