@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 using Broker.Server.Api;
 using Broker.Server.Demo;
 using Broker.Server.PubSub;
@@ -31,6 +32,8 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
@@ -45,7 +48,12 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
+            {
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                registry.Register<ConnectionSupervisorActor>(
+                    system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections"));
+            });
             akka.WithBrokerPubSub(provider);
         });
 
