@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 using Broker.Server.Api;
 using Broker.Server.Auth;
 using Broker.Server.Demo;
@@ -60,6 +61,8 @@ internal static class BrokerApp
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(metrics.Timings);
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddBrokerAuth(settings);
@@ -76,7 +79,9 @@ internal static class BrokerApp
             });
             akka.WithActors((system, registry) =>
             {
-                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
                 registry.Register<ConnectionSupervisorActor>(connections);
                 ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
                     settings.WebSocket.CloseTimeout);

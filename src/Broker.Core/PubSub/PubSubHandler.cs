@@ -98,11 +98,10 @@ public sealed partial class PubSubHandler : IMessageHandler
     /// <inheritdoc />
     public void OnClosing(IConnectionContext connection) => UnsubscribeAll(connection);
 
-    // Topic actors watch the connection, so a stop without a Close (the transport vanished) still leaves no subscription.
+    // Topic actors do not watch subscribers (no DeathWatch per subscription): a stop without a Close (the transport
+    // vanished) unsubscribes here. After OnClosing nothing is held any more, so this is then a no-op.
     /// <inheritdoc />
-    public void OnStopped(IConnectionContext connection)
-    {
-    }
+    public void OnStopped(IConnectionContext connection) => UnsubscribeAll(connection);
 
     private void Accepted() => _violations = 0;
 
