@@ -3,7 +3,9 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 using Broker.Server.Api;
+using Broker.Server.Auth;
 using Broker.Server.Demo;
 using Broker.Server.Metrics;
 using Broker.Server.Operations;
@@ -25,18 +27,32 @@ internal static class BrokerApp
     {
         var settings = BrokerSettings.Create(config);
         var ops = OpsSettings.Create(config);
+        // Every section is validated at startup, also broker.redis while the memory backplane is in use: a typo in a
+        // setting that is not used yet should not wait for the day it is.
+        _ = Broker.Redis.RedisSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
         // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var certificate = settings.Http.Tls is { } tls
+            ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
+            : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port);
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+            {
+                // With broker.http.tls the port serves HTTPS and wss only.
+                if (certificate is not null)
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+            });
+            // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
             if (ops.MetricsPort != 0)
                 kestrel.Listen(ParseAddress(settings.Http.Host), ops.MetricsPort);
         });
+        if (certificate is not null)
+            builder.Services.AddSingleton(certificate); // disposed with the host
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
@@ -45,8 +61,11 @@ internal static class BrokerApp
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(metrics.Timings);
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
+        builder.Services.AddBrokerAuth(settings);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
@@ -60,16 +79,21 @@ internal static class BrokerApp
             });
             akka.WithActors((system, registry) =>
             {
-                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
                 registry.Register<ConnectionSupervisorActor>(connections);
                 ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
                     settings.WebSocket.CloseTimeout);
             });
             akka.WithBrokerPubSub(provider);
+            akka.WithUserDirectory();
         });
 
         var app = builder.Build();
         app.MapBrokerMetrics(ops.MetricsPort);
+        AuthHosting.CheckAtStartup(app, settings);
+        app.UseAdminKey(settings.Http.AdminKey);
         MapEndpoints(app, settings);
         return app;
     }
@@ -105,17 +129,18 @@ internal static class BrokerApp
         app.MapReadiness();
         app.MapNodes();
 
-        Map("/ws", PubSubHosting.HandlerFactory(app.Services));
+        Map("/ws", AuthHosting.HandlerFactory(app.Services, settings));
         if (settings.Http.EchoEndpoint)
-            Map("/echo", () => EchoHandler.Instance);
+            Map("/echo", _ => ValueTask.FromResult<IMessageHandler?>(EchoHandler.Instance));
 
-        void Map(string path, Func<IMessageHandler> newHandler)
+        void Map(string path, Func<HttpContext, ValueTask<IMessageHandler?>> newHandler)
         {
             var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
 
         app.MapBrokerApi(settings);
+        app.MapUsers();
         app.UseDemoFiles();
     }
 

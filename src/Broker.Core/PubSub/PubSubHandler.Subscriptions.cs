@@ -35,7 +35,7 @@ public sealed partial class PubSubHandler
         }
         _held.Add(key);
         Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void Unsubscribe(IConnectionContext connection, in ClientCommand command)
@@ -49,7 +49,7 @@ public sealed partial class PubSubHandler
             return;
         }
         Await(key, new PendingReply(IsSubscribe: false, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void OnSubscribed(IConnectionContext connection, string key)
@@ -79,7 +79,7 @@ public sealed partial class PubSubHandler
     private void UnsubscribeAll(IConnectionContext connection)
     {
         foreach (var key in _held)
-            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
     }
 
