@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Server.Admin;
 using Broker.Server.Api;
 using Broker.Server.Demo;
 using Broker.Server.Metrics;
@@ -66,11 +67,12 @@ internal static class BrokerApp
                     settings.WebSocket.CloseTimeout);
             });
             akka.WithBrokerPubSub(provider);
+            akka.WithNodeStats(provider);
         });
 
         var app = builder.Build();
         app.MapBrokerMetrics(ops.MetricsPort);
-        MapEndpoints(app, settings);
+        MapEndpoints(app, settings, ops);
         return app;
     }
 
@@ -87,7 +89,7 @@ internal static class BrokerApp
         Log.NodeStarted(logger, CommandLine.Version, BoundAddress(app), clustered ? "cluster" : "single", backplane);
     }
 
-    private static void MapEndpoints(WebApplication app, BrokerSettings settings)
+    private static void MapEndpoints(WebApplication app, BrokerSettings settings, OpsSettings ops)
     {
         var lifetime = app.Lifetime;
         // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
@@ -116,6 +118,7 @@ internal static class BrokerApp
         }
 
         app.MapBrokerApi(settings);
+        app.MapAdminOverview(new AdminKey(ops.AdminKey));
         app.UseDemoFiles();
     }
 

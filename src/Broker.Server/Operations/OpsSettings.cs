@@ -4,10 +4,11 @@ using ConfigurationException = Akka.Configuration.ConfigurationException;
 namespace Broker.Server.Operations;
 
 /// <summary>
-/// The operator-facing settings of the host: <c>broker.metrics.port</c> (0 = /metrics on the main port) and
-/// <c>broker.log.format</c> (text or json). Read at start: a bad value stops the node with exit code 2.
+/// The operator-facing settings of the host: <c>broker.metrics.port</c> (0 = /metrics on the main port),
+/// <c>broker.log.format</c> (text or json) and <c>broker.http.admin-key</c> (the admin page and API; "" = off).
+/// Read at start: a bad value stops the node with exit code 2.
 /// </summary>
-internal sealed record OpsSettings(int MetricsPort, bool JsonLogs)
+internal sealed record OpsSettings(int MetricsPort, bool JsonLogs, string AdminKey)
 {
     public static OpsSettings Create(AkkaConfig config)
     {
@@ -15,12 +16,13 @@ internal sealed record OpsSettings(int MetricsPort, bool JsonLogs)
         if (port is < 0 or > 65535)
             throw new ConfigurationException($"broker.metrics.port must be 0-65535, not {port}");
         var format = config.GetString(Required(config, "broker.log.format")).ToLowerInvariant();
-        return format switch
+        var json = format switch
         {
-            "text" => new OpsSettings(port, JsonLogs: false),
-            "json" => new OpsSettings(port, JsonLogs: true),
+            "text" => false,
+            "json" => true,
             _ => throw new ConfigurationException($"broker.log.format = \"{format}\": expected text or json"),
         };
+        return new OpsSettings(port, json, config.GetString(Required(config, "broker.http.admin-key")));
     }
 
     private static string Required(AkkaConfig config, string path) =>
