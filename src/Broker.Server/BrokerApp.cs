@@ -5,6 +5,7 @@ using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Server.Admin;
 using Broker.Server.Api;
+using Broker.Server.Auth;
 using Broker.Server.Demo;
 using Broker.Server.Metrics;
 using Broker.Server.Operations;
@@ -26,18 +27,32 @@ internal static class BrokerApp
     {
         var settings = BrokerSettings.Create(config);
         var ops = OpsSettings.Create(config);
+        // Every section is validated at startup, also broker.redis while the memory backplane is in use: a typo in a
+        // setting that is not used yet should not wait for the day it is.
+        _ = Broker.Redis.RedisSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
         // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var certificate = settings.Http.Tls is { } tls
+            ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
+            : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port);
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+            {
+                // With broker.http.tls the port serves HTTPS and wss only.
+                if (certificate is not null)
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+            });
+            // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
             if (ops.MetricsPort != 0)
                 kestrel.Listen(ParseAddress(settings.Http.Host), ops.MetricsPort);
         });
+        if (certificate is not null)
+            builder.Services.AddSingleton(certificate); // disposed with the host
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
@@ -48,6 +63,7 @@ internal static class BrokerApp
         builder.Services.AddSingleton(metrics.Timings);
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
+        builder.Services.AddBrokerAuth(settings);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
@@ -67,12 +83,15 @@ internal static class BrokerApp
                     settings.WebSocket.CloseTimeout);
             });
             akka.WithBrokerPubSub(provider);
+            akka.WithUserDirectory();
             akka.WithNodeStats(provider);
         });
 
         var app = builder.Build();
         app.MapBrokerMetrics(ops.MetricsPort);
-        MapEndpoints(app, settings, ops);
+        AuthHosting.CheckAtStartup(app, settings);
+        app.UseAdminKey(settings.Http.AdminKey);
+        MapEndpoints(app, settings);
         return app;
     }
 
@@ -89,7 +108,7 @@ internal static class BrokerApp
         Log.NodeStarted(logger, CommandLine.Version, BoundAddress(app), clustered ? "cluster" : "single", backplane);
     }
 
-    private static void MapEndpoints(WebApplication app, BrokerSettings settings, OpsSettings ops)
+    private static void MapEndpoints(WebApplication app, BrokerSettings settings)
     {
         var lifetime = app.Lifetime;
         // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
@@ -107,18 +126,19 @@ internal static class BrokerApp
         app.MapReadiness();
         app.MapNodes();
 
-        Map("/ws", PubSubHosting.HandlerFactory(app.Services));
+        Map("/ws", AuthHosting.HandlerFactory(app.Services, settings));
         if (settings.Http.EchoEndpoint)
-            Map("/echo", () => EchoHandler.Instance);
+            Map("/echo", _ => ValueTask.FromResult<IMessageHandler?>(EchoHandler.Instance));
 
-        void Map(string path, Func<IMessageHandler> newHandler)
+        void Map(string path, Func<HttpContext, ValueTask<IMessageHandler?>> newHandler)
         {
             var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
 
         app.MapBrokerApi(settings);
-        app.MapAdminOverview(new AdminKey(ops.AdminKey));
+        app.MapUsers();
+        app.MapAdminOverview();
         app.UseDemoFiles();
     }
 

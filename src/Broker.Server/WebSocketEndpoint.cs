@@ -11,10 +11,11 @@ namespace Broker.Server;
 /// <summary>
 /// One WebSocket path: validates the handshake (Broker.Protocol), answers 101 through Kestrel's upgrade feature, then
 /// hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from this endpoint's factory
-/// (one per connection, so a handler may keep per-connection state such as subscriptions).
+/// (one per connection, so a handler may keep per-connection state such as subscriptions). The factory sees the
+/// request first and may refuse it (it answers, e.g. 401 for a bad Authorization header, and returns null).
 /// </summary>
 internal sealed class WebSocketEndpoint(
-    Func<IMessageHandler> newHandler,
+    Func<HttpContext, ValueTask<IMessageHandler?>> newHandler,
     BrokerSettings settings,
     HandshakeOptions handshake,
     IRequiredActor<ConnectionSupervisorActor> connections,
@@ -58,6 +59,9 @@ internal sealed class WebSocketEndpoint(
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
             return;
         }
+        var handler = await newHandler(context);
+        if (handler is null)
+            return;
         if (!counters.TryAdmit(settings.Limits.MaxConnections))
         {
             Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);
@@ -75,7 +79,7 @@ internal sealed class WebSocketEndpoint(
             var setup = new ConnectionSetup(
                 new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
                 context.Abort,
-                newHandler(),
+                handler,
                 result.Deflate,
                 result.Subprotocol,
                 settings.WebSocket,

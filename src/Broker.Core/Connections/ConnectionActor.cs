@@ -46,9 +46,11 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     {
         _writeTask = RunWritePumpAsync(_queue, _setup.Transport.Output, Self);
         var settings = _setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
+            MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
+        _setup.Handler.OnOpen(this);
     }
 
     // A socket that stops taking bytes ends the connection; a pump that drained our Close just ends.

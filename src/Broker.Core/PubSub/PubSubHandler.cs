@@ -1,4 +1,5 @@
 using System.Buffers;
+using Broker.Core.Auth;
 using Broker.Core.Connections;
 using Broker.Core.Topics;
 using Broker.Protocol;
@@ -24,10 +25,11 @@ public sealed partial class PubSubHandler : IMessageHandler
     private TokenBucket _bucket;
     private int _violations;
 
-    /// <summary>Creates the handler of one connection.</summary>
-    public PubSubHandler(PubSubServices services)
+    /// <summary>Creates the handler of one connection; <paramref name="auth"/> null runs without authentication or permissions.</summary>
+    public PubSubHandler(PubSubServices services, ConnectionAuth? auth = null)
     {
         _services = services;
+        _auth = auth;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
     }
@@ -47,6 +49,8 @@ public sealed partial class PubSubHandler : IMessageHandler
             Reject(connection, command.Id, command.Error, command.ErrorMessage!);
             return;
         }
+        if (!Authorize(connection, in command))
+            return;
         switch (command.Type)
         {
             case ClientCommandType.Subscribe:
@@ -87,7 +91,7 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnPublishFailed(connection, failed.Id, failed.Cause);
                 return true;
             default:
-                return false;
+                return OnAuthMessage(connection, message);
         }
     }
 

@@ -4,11 +4,10 @@ using ConfigurationException = Akka.Configuration.ConfigurationException;
 namespace Broker.Server.Operations;
 
 /// <summary>
-/// The operator-facing settings of the host: <c>broker.metrics.port</c> (0 = /metrics on the main port),
-/// <c>broker.log.format</c> (text or json) and <c>broker.http.admin-key</c> (the admin page and API; "" = off).
-/// Read at start: a bad value stops the node with exit code 2.
+/// The operator-facing settings of the host: <c>broker.metrics.port</c> (0 = /metrics on the main port) and
+/// <c>broker.log.format</c> (text or json). Read at start: a bad value stops the node with exit code 2.
 /// </summary>
-internal sealed record OpsSettings(int MetricsPort, bool JsonLogs, string AdminKey)
+internal sealed record OpsSettings(int MetricsPort, bool JsonLogs)
 {
     public static OpsSettings Create(AkkaConfig config)
     {
@@ -22,7 +21,7 @@ internal sealed record OpsSettings(int MetricsPort, bool JsonLogs, string AdminK
             "json" => true,
             _ => throw new ConfigurationException($"broker.log.format = \"{format}\": expected text or json"),
         };
-        return new OpsSettings(port, json, config.GetString(Required(config, "broker.http.admin-key")));
+        return new OpsSettings(port, json);
     }
 
     private static string Required(AkkaConfig config, string path) =>

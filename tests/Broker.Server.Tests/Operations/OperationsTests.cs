@@ -62,7 +62,7 @@ public sealed class OperationsTests
     [Fact]
     public void OpsSettings_ShippedDefaults_MetricsOnMainPortTextLogs()
     {
-        Assert.Equal(new OpsSettings(MetricsPort: 0, JsonLogs: false, AdminKey: ""), OpsSettings.Create(Defaults()));
+        Assert.Equal(new OpsSettings(MetricsPort: 0, JsonLogs: false), OpsSettings.Create(Defaults()));
         Assert.True(OpsSettings.Create(ConfigurationFactory.ParseString("broker.log.format = json").WithFallback(Defaults())).JsonLogs);
         Assert.ThrowsAny<ConfigurationException>(() =>
             OpsSettings.Create(ConfigurationFactory.ParseString("broker.log.format = xml").WithFallback(Defaults())));
