@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Core.Shards;
+using Broker.Server.Admin;
 using Broker.Server.Api;
 using Broker.Server.Auth;
 using Broker.Server.Demo;
@@ -88,6 +89,7 @@ internal static class BrokerApp
             });
             akka.WithBrokerPubSub(provider);
             akka.WithUserDirectory();
+            akka.WithNodeStats(provider);
         });
 
         var app = builder.Build();
@@ -141,6 +143,7 @@ internal static class BrokerApp
 
         app.MapBrokerApi(settings);
         app.MapUsers();
+        app.MapAdminOverview();
         app.UseDemoFiles();
     }
 
