@@ -22,6 +22,7 @@ public sealed partial class PubSubHandler : IMessageHandler
 
     private readonly PubSubServices _services;
     private TokenBucket _bucket;
+    private TokenBucket _subscribeBucket;
     private int _violations;
 
     /// <summary>Creates the handler of one connection.</summary>
@@ -30,6 +31,7 @@ public sealed partial class PubSubHandler : IMessageHandler
         _services = services;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
+        _subscribeBucket = new TokenBucket(settings.SubscribeRate ?? 0, settings.SubscribeBurst);
     }
 
     /// <inheritdoc />

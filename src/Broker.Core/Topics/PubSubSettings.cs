@@ -13,13 +13,22 @@ namespace Broker.Core.Topics;
 /// <param name="PublishRate">Sustained publishes per second per connection; null when <c>off</c> (unlimited).</param>
 /// <param name="PublishBurst">Token bucket size for publishes.</param>
 /// <param name="MaxViolations">Consecutive rejected commands after which the connection is closed with 4002.</param>
+/// <param name="SubscribeRate">Sustained subscribes plus unsubscribes per second per connection; null: unlimited.</param>
+/// <param name="SubscribeBurst">Token bucket size for subscribes and unsubscribes.</param>
+/// <param name="MaxWildcardSubscriptionsPerConnection">Most wildcard patterns one connection may hold (each is matched
+/// against every publish on the node).</param>
+/// <param name="MaxWildcardSegments">Most <c>*</c>/<c>&gt;</c> segments in one pattern.</param>
 public sealed record PubSubSettings(
     TimeSpan TopicIdleTtl,
     int MaxSubscriptionsPerConnection,
     int MaxPublishBytes,
     double? PublishRate,
     int PublishBurst,
-    int MaxViolations)
+    int MaxViolations,
+    double? SubscribeRate = null,
+    int SubscribeBurst = int.MaxValue,
+    int MaxWildcardSubscriptionsPerConnection = int.MaxValue,
+    int MaxWildcardSegments = int.MaxValue)
 {
     /// <summary>Reads the settings from a configuration holding the <c>broker</c> root.</summary>
     public static PubSubSettings Create(Config config)
@@ -31,7 +40,11 @@ public sealed record PubSubSettings(
             MaxPublishBytes: limits.GetInt("max-publish-bytes"),
             PublishRate: ParseRate(limits.GetString("publish-rate")),
             PublishBurst: limits.GetInt("publish-burst"),
-            MaxViolations: limits.GetInt("max-violations"));
+            MaxViolations: limits.GetInt("max-violations"),
+            SubscribeRate: ParseRate(limits.GetString("subscribe-rate")),
+            SubscribeBurst: limits.GetInt("subscribe-burst"),
+            MaxWildcardSubscriptionsPerConnection: limits.GetInt("max-wildcard-subscriptions-per-connection"),
+            MaxWildcardSegments: limits.GetInt("max-wildcard-segments"));
     }
 
     private static double? ParseRate(string value) =>
