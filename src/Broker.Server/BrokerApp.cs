@@ -3,6 +3,8 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
+using Broker.Server.Admin;
 using Broker.Server.Api;
 using Broker.Server.Auth;
 using Broker.Server.Demo;
@@ -35,6 +37,8 @@ internal static class BrokerApp
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start is reported by Program as one line; the host would log it again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var certificate = settings.Http.Tls is { } tls
             ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
             : null;
@@ -63,6 +67,8 @@ internal static class BrokerApp
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(metrics.Timings);
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddBrokerAuth(settings);
@@ -79,13 +85,16 @@ internal static class BrokerApp
             });
             akka.WithActors((system, registry) =>
             {
-                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
                 registry.Register<ConnectionSupervisorActor>(connections);
                 ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
                     settings.WebSocket.CloseTimeout);
             });
             akka.WithBrokerPubSub(provider);
             akka.WithUserDirectory();
+            akka.WithNodeStats(provider);
         });
 
         var app = builder.Build();
@@ -139,6 +148,7 @@ internal static class BrokerApp
 
         app.MapBrokerApi(settings);
         app.MapUsers();
+        app.MapAdminOverview();
         app.UseDemoFiles();
     }
 

@@ -29,6 +29,7 @@ internal static class BackplaneSelection
             services.AddSingleton<IBackplane, InMemoryBackplane>();
         }
         services.AddSingleton<TopicRouter>();
+        services.AddSingleton(provider => new TopicActivity(provider.GetRequiredService<TopicRouter>()));
         services.AddHostedService<BackplaneLifetime>();
         return services;
     }
