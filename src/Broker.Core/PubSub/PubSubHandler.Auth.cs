@@ -29,9 +29,13 @@ public sealed partial class PubSubHandler
         if (command.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
         {
             if (_auth is null)
+            {
                 Reject(connection, command.Id, ClientError.BadRequest, "this endpoint has no authentication");
-            else
-                _auth.OnCommand(connection, in command, reply => SendRaw(connection, reply));
+                return false;
+            }
+            var before = _auth.Access;
+            _auth.OnCommand(connection, in command, reply => SendRaw(connection, reply));
+            DropWhatIsNoLongerAllowed(connection, before);
             return false;
         }
         if (_auth is null)
@@ -61,8 +65,24 @@ public sealed partial class PubSubHandler
                 ForceUnsubscribe(connection, unsubscribe.Topic);
                 return true;
             default:
-                return _auth is not null && _auth.OnActorMessage(connection, message, reply => SendRaw(connection, reply));
+                if (_auth is null)
+                    return false;
+                var before = _auth.Access;
+                if (!_auth.OnActorMessage(connection, message, reply => SendRaw(connection, reply)))
+                    return false;
+                DropWhatIsNoLongerAllowed(connection, before);
+                return true;
         }
+    }
+
+    // A refresh may carry narrower grants: subscriptions the new token no longer allows are removed, as the server API's
+    // unsubscribe would, so a grant revoked at refresh time stops deliveries at once.
+    private void DropWhatIsNoLongerAllowed(IConnectionContext connection, AccessControl before)
+    {
+        if (ReferenceEquals(before, _auth!.Access) || before.Identity is null)
+            return;
+        foreach (var key in _held.Where(key => !_auth.Access.CanSubscribe(key)).ToArray())
+            ForceUnsubscribe(connection, key);
     }
 
     // The server removed a subscription: release it as the client's own unsubscribe would, and tell the client.

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Broker.Core.Settings;
 
 namespace Broker.Core.Shards;
 
@@ -11,22 +12,15 @@ namespace Broker.Core.Shards;
 /// <param name="Throughput">Messages one actor processes per turn on a shard before the next actor runs.</param>
 public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan MaxFlushDelay, int Throughput)
 {
-    /// <summary>Reads <c>broker.shards</c> from a configuration holding the <c>broker</c> root.</summary>
+    /// <summary>Reads <c>broker.shards</c> from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static ShardSettings Create(Config config)
     {
-        var shards = config.GetConfig("broker.shards") ?? throw new ConfigurationException("missing section broker.shards");
-        var count = shards.GetInt("count", -1);
-        if (count < 0)
-            throw new ConfigurationException("broker.shards.count must be 0 (one per core) or positive");
-        var maxQueued = shards.GetInt("max-queued-deliveries", 0);
-        if (maxQueued <= 0)
-            throw new ConfigurationException("broker.shards.max-queued-deliveries must be positive");
-        var delay = shards.GetTimeSpan("max-flush-delay", TimeSpan.Zero, allowInfinite: false);
-        if (delay <= TimeSpan.Zero)
-            throw new ConfigurationException("broker.shards.max-flush-delay must be positive");
-        var throughput = shards.GetInt("throughput", 0);
-        if (throughput <= 0)
-            throw new ConfigurationException("broker.shards.throughput must be positive");
-        return new ShardSettings(count == 0 ? Environment.ProcessorCount : count, maxQueued, delay, throughput);
+        var shards = SettingsSection.Of(config, "broker.shards");
+        var count = shards.Int("count", 0, 1024);
+        return new ShardSettings(
+            count == 0 ? Environment.ProcessorCount : count,
+            shards.Int("max-queued-deliveries", 1, int.MaxValue),
+            shards.Duration("max-flush-delay"),
+            shards.Int("throughput", 1, 1_000_000));
     }
 }

@@ -122,4 +122,25 @@ public sealed class PermissionTests : IClassFixture<TestKeysFixture>
             await client.SubscribeAsync("news.>");
         }
     }
+
+    [Fact]
+    public async Task Refresh_WithNarrowerGrants_RemovesSubscriptionsNoLongerAllowed()
+    {
+        var token = TestKeys.Token(TestKeys.Hmac(), "alice", subscribe: ["priv.{user}.>"]);
+        var (broker, client) = await ConnectedAsync(token: token);
+        await using (broker)
+        await using (client)
+        {
+            await client.SubscribeAsync("priv.alice.notes");
+            await client.SubscribeAsync("chat.lobby", id: 2);
+
+            await client.SendAsync($$"""{"type":"refresh","id":3,"token":"{{TestKeys.Token(TestKeys.Hmac(), "alice")}}"}""");
+
+            var replies = new[] { await client.ReceiveAsync(), await client.ReceiveAsync() };
+            Assert.Contains(replies, r => r.GetProperty("type").GetString() == "ack");
+            Assert.Contains(replies, r => r.GetProperty("type").GetString() == "unsubscribed"
+                                          && r.GetProperty("topic").GetString() == "priv.alice.notes");
+            await client.RequestAckAsync("""{"type":"ping","id":4}""");
+        }
+    }
 }
