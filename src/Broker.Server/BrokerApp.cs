@@ -7,8 +7,8 @@ using Broker.Core.Shards;
 using Broker.Server.Api;
 using Broker.Server.Demo;
 using Broker.Server.PubSub;
-using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
+using Broker.Server.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,11 +27,15 @@ internal static class BrokerApp
         // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
+        // WebSocket handshakes are taken below HTTP/1.1 (WebSocketConnectionMiddleware); everything else goes on to HTTP.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port,
+            listen => listen.Use(next => new WebSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectedAsync)));
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<WebSocketRoutes>();
+        builder.Services.AddSingleton<WebSocketSessions>();
         // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
         builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
@@ -72,8 +76,8 @@ internal static class BrokerApp
         // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
         var supervisor = app.Services.GetRequiredService<IRequiredActor<ConnectionSupervisorActor>>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
-        var counters = app.Services.GetRequiredService<ConnectionCounters>();
-        var handshake = new HandshakeOptions(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols, settings.WebSocket.Deflate);
+        var sessions = app.Services.GetRequiredService<WebSocketSessions>();
+        var routes = app.Services.GetRequiredService<WebSocketRoutes>();
 
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -89,8 +93,8 @@ internal static class BrokerApp
 
         void Map(string path, Func<IMessageHandler> newHandler)
         {
-            var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
-            app.Map(path, endpoint.HandleAsync);
+            routes.Add(path, newHandler);
+            app.Map(path, new WebSocketEndpoint(newHandler, sessions, logger).HandleAsync);
         }
 
         app.MapBrokerApi(settings);

@@ -1,25 +1,19 @@
 using System.IO.Pipelines;
-using Akka.Actor;
-using Akka.Hosting;
 using Broker.Core.Connections;
-using Broker.Core.Settings;
 using Broker.Protocol.Handshake;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Broker.Server;
+namespace Broker.Server.WebSockets;
 
 /// <summary>
-/// One WebSocket path: validates the handshake (Broker.Protocol), answers 101 through Kestrel's upgrade feature, then
-/// hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from this endpoint's factory
-/// (one per connection, so a handler may keep per-connection state such as subscriptions).
+/// One WebSocket path served through HTTP/1.1: validates the handshake (Broker.Protocol), answers 101 through
+/// Kestrel's upgrade feature, then hands the raw pipes to a connection actor running a fresh
+/// <see cref="IMessageHandler"/> from this endpoint's factory (one per connection, so a handler may keep per-connection
+/// state such as subscriptions). A fresh connection's valid handshake never gets here: the
+/// <see cref="WebSocketConnectionMiddleware"/> takes it below HTTP. This path serves upgrades on keep-alive connections
+/// that carried HTTP requests first, and answers every refused handshake.
 /// </summary>
-internal sealed class WebSocketEndpoint(
-    Func<IMessageHandler> newHandler,
-    BrokerSettings settings,
-    HandshakeOptions handshake,
-    IRequiredActor<ConnectionSupervisorActor> connections,
-    ConnectionCounters counters,
-    ILogger logger)
+internal sealed class WebSocketEndpoint(Func<IMessageHandler> newHandler, WebSocketSessions sessions, ILogger logger)
 {
     // Zero-byte reads: an idle connection waits for data without holding a rented buffer (memory per idle connection).
     private static readonly StreamPipeReaderOptions ReaderOptions =
@@ -40,7 +34,7 @@ internal sealed class WebSocketEndpoint(
             Header(headers, "Sec-WebSocket-Version"),
             Header(headers, "Origin"),
             Header(headers, "Sec-WebSocket-Protocol"),
-            Header(headers, "Sec-WebSocket-Extensions")), handshake);
+            Header(headers, "Sec-WebSocket-Extensions")), sessions.Handshake);
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (!result.IsAccepted || upgrade is not { IsUpgradableRequest: true })
         {
@@ -50,40 +44,34 @@ internal sealed class WebSocketEndpoint(
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
-        // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
-        if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        if (sessions.IsStopping)
         {
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
             return;
         }
-        if (!counters.TryAdmit(settings.Limits.MaxConnections))
+        var max = sessions.Settings.Limits.MaxConnections;
+        if (!sessions.TryAdmit())
         {
-            Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);
+            Log.ConnectionLimitReached(logger, max);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
             return;
         }
+        Stream upgraded;
         try
         {
             foreach (var (name, value) in result.Headers)
                 context.Response.Headers[name] = value;
-            var upgraded = await upgrade.UpgradeAsync();
-            // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
-            // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
-            var setup = new ConnectionSetup(
-                new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
-                context.Abort,
-                newHandler(),
-                result.Deflate,
-                result.Subprotocol,
-                settings.WebSocket,
-                counters);
-            connections.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
-            await setup.Completion;
+            upgraded = await upgrade.UpgradeAsync();
         }
-        finally
+        catch
         {
-            counters.Release();
+            sessions.Release();
+            throw;
         }
+        // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
+        // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
+        var pipe = new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions));
+        await sessions.RunAsync(pipe, context.Abort, newHandler(), result);
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

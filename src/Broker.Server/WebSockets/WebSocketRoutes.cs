@@ -1,0 +1,17 @@
+using Broker.Core.Connections;
+
+namespace Broker.Server.WebSockets;
+
+/// <summary>
+/// The WebSocket paths of the node and the handler each runs, shared by the connection middleware (the fast path below
+/// HTTP/1.1) and the HTTP endpoints (upgrades on a keep-alive connection that already carried HTTP requests).
+/// Filled while the endpoints are mapped, before Kestrel accepts connections.
+/// </summary>
+internal sealed class WebSocketRoutes
+{
+    private readonly Dictionary<string, Func<IMessageHandler>> _handlers = new(StringComparer.Ordinal);
+
+    public void Add(string path, Func<IMessageHandler> newHandler) => _handlers.Add(path, newHandler);
+
+    public bool TryGet(string path, out Func<IMessageHandler> newHandler) => _handlers.TryGetValue(path, out newHandler!);
+}
