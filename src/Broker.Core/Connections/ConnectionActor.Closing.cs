@@ -60,6 +60,7 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         _closeSent = true;
+        _setup.Counters.Closes.Increment((int)status);
         Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
         FrameWriter.Write(_frames, OpCode.Close, payload[..ClosePayload.Write(payload, status)]);
         _outbox.Finish(_frames.Detach(isClose: true), discardQueued);

@@ -48,9 +48,11 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     protected override void PreStart()
     {
         var settings = _setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
+            MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
+        _setup.Handler.OnOpen(this);
     }
 
     private void Open()

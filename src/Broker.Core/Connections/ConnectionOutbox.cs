@@ -80,7 +80,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         if (_queuedFrames >= settings.MaxQueuedMessages || _queuedBytes + frame.Bytes.Length > settings.MaxQueuedBytes)
             return false;
         _queuedFrames++;
-        _queuedBytes += frame.Bytes.Length;
+        SetQueuedBytes(_queuedBytes + frame.Bytes.Length);
         if (_flushPending)
             Wait(frame);
         else
@@ -168,7 +168,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         }
         // The transport took everything written before the flush; what waited meanwhile is now all it has not taken.
         _queuedFrames = _waiting?.Count ?? 0;
-        _queuedBytes = _waitingBytes;
+        SetQueuedBytes(_waitingBytes);
         if (_waiting is { Count: > 0 } waiting)
         {
             while (waiting.TryDequeue(out var frame))
@@ -215,8 +215,17 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     {
         _closed = true;
         DropWaiting();
+        SetQueuedBytes(0);
         SetDrained();
         _actor.Tell(new Connection.TransportFailed(reason), ActorRefs.NoSender);
+    }
+
+    // The node-wide gauge (broker_outbound_queued_bytes) follows every change, as a striped counter: no shared cache
+    // line per frame.
+    private void SetQueuedBytes(long bytes)
+    {
+        _setup.Counters.Traffic.QueuedBytes.Add(bytes - _queuedBytes);
+        _queuedBytes = bytes;
     }
 
     private void SetDrained()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Broker.Core.Auth;
 using Broker.Core.Connections;
 using Broker.Core.Topics;
 using Broker.Protocol;
@@ -22,14 +23,17 @@ public sealed partial class PubSubHandler : IMessageHandler
 
     private readonly PubSubServices _services;
     private TokenBucket _bucket;
+    private TokenBucket _subscribeBucket;
     private int _violations;
 
-    /// <summary>Creates the handler of one connection.</summary>
-    public PubSubHandler(PubSubServices services)
+    /// <summary>Creates the handler of one connection; <paramref name="auth"/> null runs without authentication or permissions.</summary>
+    public PubSubHandler(PubSubServices services, ConnectionAuth? auth = null)
     {
         _services = services;
+        _auth = auth;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
+        _subscribeBucket = new TokenBucket(settings.SubscribeRate ?? 0, settings.SubscribeBurst);
     }
 
     /// <inheritdoc />
@@ -47,6 +51,8 @@ public sealed partial class PubSubHandler : IMessageHandler
             Reject(connection, command.Id, command.Error, command.ErrorMessage!);
             return;
         }
+        if (!Authorize(connection, in command))
+            return;
         switch (command.Type)
         {
             case ClientCommandType.Subscribe:
@@ -87,7 +93,7 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnPublishFailed(connection, failed.Id, failed.Cause);
                 return true;
             default:
-                return false;
+                return OnAuthMessage(connection, message);
         }
     }
 

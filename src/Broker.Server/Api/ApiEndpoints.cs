@@ -19,7 +19,8 @@ internal static class ApiEndpoints
         var services = app.Services;
         var counters = services.GetRequiredService<ConnectionCounters>();
         var publish = new PublishEndpoint(settings.Http.ApiKey, services.GetRequiredService<IBackplane>(),
-            services.GetRequiredService<PubSubSettings>(), counters.Traffic);
+            services.GetRequiredService<PubSubSettings>(), counters.Traffic,
+            new PublishRateLimit(settings.Http.PublishRate, settings.Http.PublishBurst));
         var registry = services.GetRequiredService<IRequiredActor<TopicRegistryKey>>();
 
         app.MapPost("/api/publish", publish.HandleAsync);

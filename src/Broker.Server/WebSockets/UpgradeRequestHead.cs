@@ -23,31 +23,32 @@ internal static class UpgradeRequestHead
 
     private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
 
-    public static Outcome TryParse(in ReadOnlySequence<byte> buffer, out HandshakeRequest request, out string path,
-        out SequencePosition end)
+    /// <summary>A parsed head: the handshake fields, the target split into path and query, and every header field.</summary>
+    public sealed record Head(HandshakeRequest Request, string Path, string Query, List<KeyValuePair<string, string>> Fields);
+
+    public static Outcome TryParse(in ReadOnlySequence<byte> buffer, out Head head, out SequencePosition end)
     {
-        request = null!;
-        path = "";
+        head = null!;
         end = buffer.Start;
         var reader = new SequenceReader<byte>(buffer);
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> head, EndOfHead, advancePastDelimiter: true))
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> bytes, EndOfHead, advancePastDelimiter: true))
             return buffer.Length > MaxLength ? Outcome.NotOurs : Outcome.NeedMore;
-        if (head.Length > MaxLength)
+        if (bytes.Length > MaxLength)
             return Outcome.NotOurs;
         end = reader.Position;
-        return Parse(Encoding.Latin1.GetString(head), out request, out path) ? Outcome.Parsed : Outcome.NotOurs;
+        return Parse(Encoding.Latin1.GetString(bytes), out head) ? Outcome.Parsed : Outcome.NotOurs;
     }
 
-    private static bool Parse(string head, out HandshakeRequest request, out string path)
+    private static bool Parse(string text, out Head head)
     {
-        request = null!;
-        path = "";
-        var lines = head.Split("\r\n");
+        head = null!;
+        var lines = text.Split("\r\n");
         var parts = lines[0].Split(' ');
         if (parts.Length != 3 || parts[1].Length == 0 || parts[1][0] != '/')
             return false;
         var query = parts[1].IndexOf('?');
-        path = query < 0 ? parts[1] : parts[1][..query];
+        var path = query < 0 ? parts[1] : parts[1][..query];
+        var fields = new List<KeyValuePair<string, string>>(lines.Length - 1);
         string? upgrade = null, connection = null, key = null, version = null, origin = null, protocols = null, extensions = null;
         for (var i = 1; i < lines.Length; i++)
         {
@@ -58,6 +59,7 @@ internal static class UpgradeRequestHead
                 return false;
             var name = line[..colon];
             var value = line[(colon + 1)..].Trim(' ', '\t');
+            fields.Add(new(name, value));
             switch (name.ToLowerInvariant())
             {
                 case "upgrade": upgrade = Join(upgrade, value); break;
@@ -72,7 +74,8 @@ internal static class UpgradeRequestHead
                 case "transfer-encoding": return false;
             }
         }
-        request = new HandshakeRequest(parts[0], parts[2], upgrade, connection, key, version, origin, protocols, extensions);
+        head = new Head(new HandshakeRequest(parts[0], parts[2], upgrade, connection, key, version, origin, protocols, extensions),
+            path, query < 0 ? "" : parts[1][query..], fields);
         return true;
     }
 

@@ -51,17 +51,17 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
                 return null;
             }
             var buffer = result.Buffer;
-            var outcome = UpgradeRequestHead.TryParse(buffer, out var request, out var path, out var end);
+            var outcome = UpgradeRequestHead.TryParse(buffer, out var head, out var end);
             if (outcome == UpgradeRequestHead.Outcome.NeedMore && !result.IsCompleted)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
-            if (outcome == UpgradeRequestHead.Outcome.Parsed && Accept(request, path) is var (accepted, newHandler))
+            if (outcome == UpgradeRequestHead.Outcome.Parsed && await AcceptAsync(head) is var (accepted, handler))
             {
                 input.AdvanceTo(end);
                 await WriteSwitchingProtocolsAsync(connection, accepted);
-                return _sessions!.RunAsync(connection.Transport, connection.Abort, newHandler(), accepted);
+                return _sessions!.RunAsync(connection.Transport, connection.Abort, handler, accepted);
             }
             // Examined nothing: HTTP's first read returns these bytes at once.
             input.AdvanceTo(buffer.Start);
@@ -69,15 +69,35 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
         }
     }
 
-    private (HandshakeResult, Func<IMessageHandler>)? Accept(HandshakeRequest request, string path)
+    // The same checks as WebSocketEndpoint, in the same order; any refusal (invalid handshake, shutdown, a handler
+    // factory that refuses the request, the connection limit) is HTTP's to answer, with the status the endpoint gives.
+    private async ValueTask<(HandshakeResult, IMessageHandler)?> AcceptAsync(UpgradeRequestHead.Head head)
     {
         var routes = _routes ??= services.GetRequiredService<WebSocketRoutes>();
         var sessions = _sessions ??= services.GetRequiredService<WebSocketSessions>();
-        if (!routes.TryGet(path, out var newHandler) || sessions.IsStopping)
+        if (!routes.TryGet(head.Path, out var newHandler) || sessions.IsStopping)
             return null;
-        var result = HandshakeValidator.Validate(request, sessions.Handshake);
-        // Refusals (invalid handshake, connection limit) are HTTP's to answer, with the status the endpoint gives.
-        return result.IsAccepted && sessions.TryAdmit() ? (result, newHandler) : null;
+        var result = HandshakeValidator.Validate(head.Request, sessions.Handshake);
+        if (!result.IsAccepted)
+            return null;
+        // The factory reads the request (e.g. Authorization): it gets a throwaway HttpContext holding the parsed head.
+        var handler = await newHandler(RequestContext(head));
+        if (handler is null || !sessions.TryAdmit())
+            return null;
+        return (result, handler);
+    }
+
+    private DefaultHttpContext RequestContext(UpgradeRequestHead.Head head)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        var request = context.Request;
+        request.Method = head.Request.Method;
+        request.Protocol = head.Request.Protocol;
+        request.Path = head.Path;
+        request.QueryString = new QueryString(head.Query);
+        foreach (var (name, value) in head.Fields)
+            request.Headers.Append(name, value);
+        return context;
     }
 
     private static async ValueTask WriteSwitchingProtocolsAsync(ConnectionContext connection, HandshakeResult accepted)

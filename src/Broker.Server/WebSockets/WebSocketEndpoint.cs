@@ -6,14 +6,18 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Broker.Server.WebSockets;
 
 /// <summary>
-/// One WebSocket path served through HTTP/1.1: validates the handshake (Broker.Protocol), answers 101 through
-/// Kestrel's upgrade feature, then hands the raw pipes to a connection actor running a fresh
-/// <see cref="IMessageHandler"/> from this endpoint's factory (one per connection, so a handler may keep per-connection
-/// state such as subscriptions). A fresh connection's valid handshake never gets here: the
-/// <see cref="WebSocketConnectionMiddleware"/> takes it below HTTP. This path serves upgrades on keep-alive connections
-/// that carried HTTP requests first, and answers every refused handshake.
+/// One WebSocket path served through HTTP/1.1: validates the handshake (Broker.Protocol), answers 101 through Kestrel's
+/// upgrade feature, then hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from
+/// this endpoint's factory (one per connection, so a handler may keep per-connection state such as subscriptions). The
+/// factory sees the request first and may refuse it (it answers, e.g. 401 for a bad Authorization header, and returns
+/// null). A fresh connection's valid handshake usually never gets here: <see cref="WebSocketConnectionMiddleware"/>
+/// takes it below HTTP. This path serves upgrades on keep-alive connections that carried HTTP requests first, and
+/// answers every refused handshake.
 /// </summary>
-internal sealed class WebSocketEndpoint(Func<IMessageHandler> newHandler, WebSocketSessions sessions, ILogger logger)
+internal sealed class WebSocketEndpoint(
+    Func<HttpContext, ValueTask<IMessageHandler?>> newHandler,
+    WebSocketSessions sessions,
+    ILogger logger)
 {
     // Zero-byte reads: an idle connection waits for data without holding a rented buffer (memory per idle connection).
     private static readonly StreamPipeReaderOptions ReaderOptions =
@@ -36,23 +40,29 @@ internal sealed class WebSocketEndpoint(Func<IMessageHandler> newHandler, WebSoc
             Header(headers, "Sec-WebSocket-Protocol"),
             Header(headers, "Sec-WebSocket-Extensions")), sessions.Handshake);
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var counters = sessions.Counters;
         if (!result.IsAccepted || upgrade is not { IsUpgradableRequest: true })
         {
             var status = result.IsAccepted ? StatusCodes.Status400BadRequest : result.StatusCode;
             var reason = result.IsAccepted ? "the connection cannot be upgraded" : result.Body;
             Log.HandshakeRejected(logger, request.Path, status, reason);
+            counters.HandshakeRejections.Increment(status);
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
         if (sessions.IsStopping)
         {
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
             return;
         }
-        var max = sessions.Settings.Limits.MaxConnections;
+        var handler = await newHandler(context);
+        if (handler is null)
+            return;
         if (!sessions.TryAdmit())
         {
-            Log.ConnectionLimitReached(logger, max);
+            Log.ConnectionLimitReached(logger, sessions.Settings.Limits.MaxConnections);
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
             return;
         }
@@ -71,7 +81,7 @@ internal sealed class WebSocketEndpoint(Func<IMessageHandler> newHandler, WebSoc
         // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
         // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
         var pipe = new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions));
-        await sessions.RunAsync(pipe, context.Abort, newHandler(), result);
+        await sessions.RunAsync(pipe, context.Abort, handler, result);
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

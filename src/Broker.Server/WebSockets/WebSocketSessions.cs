@@ -23,6 +23,8 @@ internal sealed class WebSocketSessions(
 
     public BrokerSettings Settings => settings;
 
+    public ConnectionCounters Counters => counters;
+
     // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
     public bool IsStopping => lifetime.ApplicationStopping.IsCancellationRequested;
 

@@ -29,7 +29,9 @@ public sealed class ConnectionActorTests : TestKit
         MaxQueuedBytes: 1 << 20,
         MaxQueuedMessages: maxQueuedMessages,
         Subprotocols: [],
-        Deflate: new DeflateSettings(Enabled: false));
+        Deflate: new DeflateSettings(Enabled: false),
+        MaxMessageDuration: TimeSpan.FromMinutes(1),
+        MaxEmptyFragments: 100);
 
     private sealed record Socket(Pipe ClientToServer, Pipe ServerToClient, ConnectionSetup Setup, TaskCompletionSource Aborted);
 

@@ -29,7 +29,9 @@ public sealed class ConnectionDeliverTests : TestKit
         MaxQueuedBytes: 1 << 20,
         MaxQueuedMessages: 100,
         Subprotocols: [],
-        Deflate: new DeflateSettings(Enabled: true, CompressionThresholdBytes: threshold));
+        Deflate: new DeflateSettings(Enabled: true, CompressionThresholdBytes: threshold),
+        MaxMessageDuration: TimeSpan.FromMinutes(1),
+        MaxEmptyFragments: 100);
 
     public static TheoryData<DeflateParameters?, int, int?> Cases => new()
     {

@@ -17,7 +17,7 @@ public sealed class PubSubHandlerTests : TestKit
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     // A long close-timeout: a closing connection stays alive, so leaving topics must not wait for DeathWatch.
     private static readonly WebSocketSettings Settings = new(1 << 20, null, TimeSpan.FromMinutes(5),
-        TimeSpan.FromMinutes(5), 1 << 20, 100, [], new DeflateSettings(Enabled: false));
+        TimeSpan.FromMinutes(5), 1 << 20, 100, [], new DeflateSettings(Enabled: false), TimeSpan.FromMinutes(1), 100);
 
     private readonly FlakyBackplane _backplane = new();
     private readonly IActorRef _registry;

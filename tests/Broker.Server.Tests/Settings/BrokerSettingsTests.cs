@@ -18,6 +18,8 @@ public sealed class BrokerSettingsTests
         Assert.Empty(settings.Http.AllowedOrigins);
         Assert.True(settings.Http.EchoEndpoint);
         Assert.Equal("", settings.Http.ApiKey);
+        Assert.Equal(1000, settings.Http.PublishRate);
+        Assert.Equal(2000, settings.Http.PublishBurst);
 
         var ws = settings.WebSocket;
         Assert.Equal(1_048_576, ws.MaxMessageBytes);
@@ -28,9 +30,19 @@ public sealed class BrokerSettingsTests
         Assert.Equal(10_000, ws.MaxQueuedMessages);
         Assert.Equal(["broker.v1"], ws.Subprotocols);
         Assert.Equal(new DeflateSettings(Enabled: true, ServerMaxWindowBits: 15, ServerNoContextTakeover: true, CompressionThresholdBytes: 64), ws.Deflate);
+        Assert.Equal(TimeSpan.FromSeconds(60), ws.MaxMessageDuration);
+        Assert.Equal(16, ws.MaxEmptyFragments);
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);
+    }
+
+    [Fact]
+    public void Defaults_DeadLetters_NotLogged()
+    {
+        // Ordinary disconnects leave dead letters (a publish racing the connection's stop); they are not news at info.
+        Assert.Equal("off", Defaults().GetString("akka.log-dead-letters"));
+        Assert.Equal("off", Defaults().GetString("akka.log-dead-letters-during-shutdown"));
     }
 
     [Fact]
