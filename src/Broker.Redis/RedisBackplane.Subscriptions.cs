@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Broker.Core.Metrics;
 using Broker.Protocol.Client;
 using StackExchange.Redis;
 
@@ -80,15 +81,17 @@ public sealed partial class RedisBackplane
         if (topic is null || !subscription.Covers(topic)) return;
 
         ReadOnlyMemory<byte> payload = message.Message;
-        if (payload.Length < sizeof(long))
+        const int header = 2 * sizeof(long); // offset, publish time (PublishScript)
+        if (payload.Length < header)
         {
             Log.MalformedMessage(_logger, message.Channel.ToString(), payload.Length);
             return;
         }
         var offset = BinaryPrimitives.ReadInt64BigEndian(payload.Span);
+        _timings.Lag.Observe(BackplaneTimings.SecondsSince(BinaryPrimitives.ReadInt64BigEndian(payload.Span[sizeof(long)..])));
         try
         {
-            _gate!.Deliver(topic, offset, payload[sizeof(long)..]);
+            _gate!.Deliver(topic, offset, payload[header..]);
         }
         catch (Exception e)
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Broker.Core.Backplane;
+using Broker.Core.Metrics;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -18,10 +20,12 @@ public sealed partial class RedisBackplane : IBackplane
     private ConnectionMultiplexer? _redis;
     private volatile bool _disposed;
     private DeliveryGate? _gate;
+    private readonly BackplaneTimings _timings;
 
-    public RedisBackplane(RedisSettings settings, ILogger<RedisBackplane> logger)
+    public RedisBackplane(RedisSettings settings, ILogger<RedisBackplane> logger, BackplaneTimings? timings = null)
     {
         _settings = settings;
+        _timings = timings ?? BackplaneTimings.None;
         _logger = logger;
         _names = new RedisNames(settings.KeyPrefix);
         _historyLength = settings.HistoryLength;
@@ -65,13 +69,15 @@ public sealed partial class RedisBackplane : IBackplane
         var redis = _redis ?? throw NotRunning();
         cancellationToken.ThrowIfCancellationRequested();
         RedisKey[] keys = [_names.OffsetKey(topic), _names.HistoryKey(topic)];
-        RedisValue[] args = [data, _historyLength, _names.ChannelName(topic)];
+        RedisValue[] args = [data, _historyLength, _names.ChannelName(topic), BackplaneTimings.NowMicroseconds()];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var pending = redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Text, keys, args);
             var result = cancellationToken.CanBeCanceled
                 ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false)
                 : await pending.ConfigureAwait(false);
+            _timings.Publish.Observe(BackplaneTimings.SecondsSinceTimestamp(started));
             return (long)result;
         }
         catch (RedisException e)

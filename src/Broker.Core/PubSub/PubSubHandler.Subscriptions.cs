@@ -40,7 +40,7 @@ public sealed partial class PubSubHandler
         }
         Hold(key);
         Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void Unsubscribe(IConnectionContext connection, in ClientCommand command)
@@ -56,7 +56,7 @@ public sealed partial class PubSubHandler
             return;
         }
         Await(key, new PendingReply(IsSubscribe: false, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void OnSubscribed(IConnectionContext connection, string key)
@@ -86,7 +86,7 @@ public sealed partial class PubSubHandler
     private void UnsubscribeAll(IConnectionContext connection)
     {
         foreach (var key in _held)
-            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
         _heldPatterns = 0;
     }

@@ -13,4 +13,8 @@ public enum ClientCommandType : byte
     Publish,
     /// <summary><c>ping</c>: an application-level round trip answered with an ack.</summary>
     Ping,
+    /// <summary><c>connect</c>: authenticate the connection with a JWT (docs/security.md).</summary>
+    Connect,
+    /// <summary><c>refresh</c>: replace the connection's token before it expires (same <c>sub</c>).</summary>
+    Refresh,
 }

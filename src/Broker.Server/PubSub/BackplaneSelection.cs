@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Metrics;
 using Broker.Core.Topics;
 using Broker.Redis;
 using AkkaConfig = Akka.Configuration.Config;
@@ -29,12 +30,14 @@ internal static class BackplaneSelection
             case "redis":
                 var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
                 services.AddSingleton<IBackplane>(provider =>
-                    new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>()));
+                    new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>(),
+                        provider.GetService<BackplaneTimings>()));
                 break;
             default:
                 throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");
         }
         services.AddSingleton<TopicRouter>();
+        services.AddSingleton(provider => new TopicActivity(provider.GetRequiredService<TopicRouter>()));
         services.AddHostedService<BackplaneLifetime>();
         return services;
     }

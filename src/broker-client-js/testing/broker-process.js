@@ -41,23 +41,6 @@ export async function startBroker({ port = 0, args = [] } = {}) {
   return new BrokerProcess(child, new URL(httpUrl));
 }
 
-/**
- * Starts a broker on a port a killed broker just held. Retries while the port is still being released,
- * bounded by START_TIMEOUT_MS overall.
- * @param {number} port
- * @returns {Promise<BrokerProcess>}
- */
-export async function restartBroker(port) {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      return await startBroker({ port });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
-
 export class BrokerProcess {
   /**
    * @param {import('node:child_process').ChildProcess} child
