@@ -53,7 +53,8 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
         using var stop = new CancellationTokenSource();
         _window.Open(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Duration));
         var publishing = _publishers.Select(p => p.RunAsync(stop.Token)).ToArray();
-        using var reporter = new ProgressReporter(progress, Delivered, Acked, Errors, Disconnects, options.ServerPids);
+        using var reporter = new RunTimeline(progress, Delivered, Acked, Errors, Disconnects,
+            () => _subscribers.Select(s => s.Latency).OfType<LatencyHistogram>(), options.ServerPids);
 
         await DelayUntil(_window.Start);
         var (startDelivered, startAcked, startTime) = (Delivered(), Acked(), Stopwatch.GetTimestamp());
@@ -115,6 +116,7 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
             ServerCpuCores = options.ServerPids.Count == 0 ? null : (endServerCpu - startServerCpu)?.TotalSeconds / seconds,
             ToolCpuCores = (endToolCpu - startToolCpu).TotalSeconds / seconds,
             LoadAverage = loadAverage,
+            Timeline = reporter.Points,
         };
     }
 

@@ -4,7 +4,7 @@ namespace Broker.LoadTool;
 /// Log-linear histogram of latencies in microseconds, like HdrHistogram with two significant digits: values below 128 are
 /// exact, above that every power of two is split into 64 buckets (under 1.6% error). Single writer; merge after the run.
 /// </summary>
-internal sealed class LatencyHistogram
+internal sealed partial class LatencyHistogram
 {
     private const int ExactBuckets = 128;
     private const int SubBuckets = 64;

@@ -23,6 +23,8 @@ internal sealed record LoadOptions
           --server-pid PID,... the broker's process(es): RSS and CPU from /proc, summed (e.g. both nodes of a cluster)
           --connect-parallel P connections opened at once (default 64)
           --json               print the summary as one JSON object
+          --report PATH        also write PATH.json (summary + per-second timeline) and PATH.svg (latency and throughput chart)
+        usage: Broker.LoadTool --sweep-chart OUT.svg RUN.json...   latency vs throughput across runs (measure.sh --sweep)
         exit status: 0 clean run, 1 gaps, losses, errors or disconnects, 2 bad options
         """;
 
@@ -58,6 +60,9 @@ internal sealed record LoadOptions
 
     public bool Json { get; init; }
 
+    /// <summary>Path prefix for the run's JSON and SVG report; null = none.</summary>
+    public string? Report { get; init; }
+
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with the reason on bad input.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
@@ -84,6 +89,7 @@ internal sealed record LoadOptions
                 "--server-pid" => options with { ServerPids = Value().Split(',').Select(pid => Int(name, pid, 1)).ToArray() },
                 "--connect-parallel" => options with { ConnectParallel = Int(name, Value(), 1) },
                 "--json" => options with { Json = true },
+                "--report" => options with { Report = Value() },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

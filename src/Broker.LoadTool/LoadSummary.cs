@@ -35,6 +35,8 @@ internal sealed record LoadSummary
     public double? ServerCpuCores { get; init; }
     public required double ToolCpuCores { get; init; }
     public double? LoadAverage { get; init; }
+    /// <summary>One entry per second of the run (warm-up included; latencies only inside the measured window).</summary>
+    public IReadOnlyList<TimelinePoint> Timeline { get; init; } = [];
 
     /// <summary>
     /// Deliveries per second of broker CPU time: on a machine shared with other work this says more about the broker

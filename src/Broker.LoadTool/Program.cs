@@ -8,6 +8,13 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
+if (args is ["--sweep-chart", var chart, .. var runs])
+{
+    RunReport.WriteSweepChart(chart, runs);
+    Console.Error.WriteLine($"wrote {chart}");
+    return 0;
+}
+
 LoadOptions options;
 try
 {
@@ -20,7 +27,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-var json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+var json = RunReport.Json;
 try
 {
     if (options.Idle > 0)
@@ -30,6 +37,11 @@ try
         return idle.Clean ? 0 : 1;
     }
     var summary = await new FanOutRun(options, Console.Error).RunAsync();
+    if (options.Report is { } report)
+    {
+        RunReport.Write(report, summary);
+        Console.Error.WriteLine($"wrote {report}.json and {report}.svg");
+    }
     Console.WriteLine(options.Json ? JsonSerializer.Serialize(summary, json) : summary.ToText());
     return summary.Clean ? 0 : 1;
 }

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
 using Broker.Core.Shards;
+using Broker.Server.Admin;
 using Broker.Server.Api;
 using Broker.Server.Auth;
 using Broker.Server.Demo;
@@ -36,6 +37,8 @@ internal static class BrokerApp
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start is reported by Program as one line; the host would log it again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var certificate = settings.Http.Tls is { } tls
             ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
             : null;
@@ -88,6 +91,7 @@ internal static class BrokerApp
             });
             akka.WithBrokerPubSub(provider);
             akka.WithUserDirectory();
+            akka.WithNodeStats(provider);
         });
 
         var app = builder.Build();
@@ -141,6 +145,7 @@ internal static class BrokerApp
 
         app.MapBrokerApi(settings);
         app.MapUsers();
+        app.MapAdminOverview();
         app.UseDemoFiles();
     }
 

@@ -12,14 +12,23 @@ namespace Broker.Core.Connections;
 public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
 {
     private readonly WebSocketSettings _settings;
+    private Protocol.CloseStatus? _closingAll;
 
     /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
     public ConnectionSupervisorActor(WebSocketSettings settings, ShardSet shards)
     {
         _settings = settings;
-        Receive<ConnectionSupervisor.Open>(open => Context.ActorOf(Connection.Props(open.Setup, shards.Next())));
+        Receive<ConnectionSupervisor.Open>(open =>
+        {
+            var connection = Context.ActorOf(Connection.Props(open.Setup, shards.Next()));
+            // A handshake that passed the endpoint's stopping check just before shutdown began arrives after CloseAll:
+            // this mailbox orders the two, so it is closed like the others instead of outliving the drain.
+            if (_closingAll is { } status)
+                connection.Tell(new Connection.Close(status));
+        });
         Receive<ConnectionSupervisor.CloseAll>(close =>
         {
+            _closingAll = close.Status;
             foreach (var child in Context.GetChildren())
                 child.Tell(new Connection.Close(close.Status));
         });

@@ -23,6 +23,7 @@ public sealed partial class PubSubHandler : IMessageHandler
 
     private readonly PubSubServices _services;
     private TokenBucket _bucket;
+    private TokenBucket _subscribeBucket;
     private int _violations;
 
     /// <summary>Creates the handler of one connection; <paramref name="auth"/> null runs without authentication or permissions.</summary>
@@ -32,6 +33,7 @@ public sealed partial class PubSubHandler : IMessageHandler
         _auth = auth;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
+        _subscribeBucket = new TokenBucket(settings.SubscribeRate ?? 0, settings.SubscribeBurst);
     }
 
     /// <inheritdoc />

@@ -3,14 +3,16 @@ using Broker.Server.Api;
 namespace Broker.Server.Auth;
 
 /// <summary>
-/// Guards the admin API (docs/security.md): <c>/api/stats</c>, <c>/api/topics</c>, <c>/api/nodes</c> and
-/// <c>/api/users/...</c> answer 401 without <c>Authorization: Bearer &lt;broker.http.admin-key&gt;</c>. With no key
-/// configured the read-only endpoints stay open (the development default) and the user operations are disabled (403).
+/// Guards the admin API (docs/security.md): <c>/api/stats</c>, <c>/api/topics</c>, <c>/api/nodes</c>,
+/// <c>/api/users/...</c> and <c>/api/admin/...</c> answer 401 without <c>Authorization: Bearer &lt;broker.http.admin-key&gt;</c>.
+/// With no key configured the read-only endpoints stay open (the development default) and the user operations and the
+/// admin overview are disabled (403).
 /// </summary>
 internal static class AdminKeyMiddleware
 {
     private static readonly string[] ReadOnlyPaths = ["/api/stats", "/api/topics", "/api/nodes"];
     private const string UsersPrefix = "/api/users/";
+    private const string AdminPrefix = "/api/admin/";
 
     public static void UseAdminKey(this WebApplication app, string adminKey)
     {
@@ -19,15 +21,16 @@ internal static class AdminKeyMiddleware
         {
             var path = context.Request.Path.Value ?? "";
             var isUsers = path.StartsWith(UsersPrefix, StringComparison.Ordinal);
-            if (!isUsers && !ReadOnlyPaths.Contains(path, StringComparer.Ordinal))
+            var isAdmin = path.StartsWith(AdminPrefix, StringComparison.Ordinal);
+            if (!isUsers && !isAdmin && !ReadOnlyPaths.Contains(path, StringComparer.Ordinal))
             {
                 await next(context);
                 return;
             }
-            if (key.IsEmpty && isUsers)
+            if (key.IsEmpty && (isUsers || isAdmin))
             {
                 await ApiResults.ErrorAsync(context, StatusCodes.Status403Forbidden, "admin_disabled",
-                    "the user operations are disabled: set broker.http.admin-key");
+                    $"{(isUsers ? "the user operations are" : "the admin overview is")} disabled: set broker.http.admin-key");
                 return;
             }
             if (!key.IsEmpty && !key.Matches(context.Request))

@@ -50,17 +50,21 @@ internal sealed class BrokerMetrics
         _closes = factory.CreateCounter("broker_closes_total", "Close frames this node sent, by close code.", "code");
         _handshakeRejections = factory.CreateCounter("broker_handshake_rejections_total", "WebSocket handshakes refused, by HTTP status.", "status");
         _rateLimited = factory.CreateCounter("broker_rate_limited_total", "Commands refused by a rate limit, by kind.", "kind");
-        Timings = new BackplaneTimings
-        {
-            Publish = new PrometheusObserver(factory.CreateHistogram("broker_backplane_publish_seconds",
-                "Publish handed to the backplane → backplane ack (the offset).", new HistogramConfiguration { Buckets = LatencyBuckets })),
-            Lag = new PrometheusObserver(factory.CreateHistogram("broker_backplane_lag_seconds",
-                "Backplane publish (publishing node's clock) → arrival on this node.", new HistogramConfiguration { Buckets = LatencyBuckets })),
-        };
+        PublishSeconds = factory.CreateHistogram("broker_backplane_publish_seconds",
+            "Publish handed to the backplane → backplane ack (the offset).", new HistogramConfiguration { Buckets = LatencyBuckets });
+        LagSeconds = factory.CreateHistogram("broker_backplane_lag_seconds",
+            "Backplane publish (publishing node's clock) → arrival on this node.", new HistogramConfiguration { Buckets = LatencyBuckets });
+        Timings = new BackplaneTimings { Publish = new PrometheusObserver(PublishSeconds), Lag = new PrometheusObserver(LagSeconds) };
         DotNetStats.Register(Registry); // GC collections, heap size, process CPU, memory, threads
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>broker_backplane_publish_seconds (the admin page reads its sum and count for recent means).</summary>
+    public IHistogram PublishSeconds { get; }
+
+    /// <summary>broker_backplane_lag_seconds.</summary>
+    public IHistogram LagSeconds { get; }
 
     /// <summary>What the backplane reports its publish and lag durations to.</summary>
     public BackplaneTimings Timings { get; }

@@ -4,7 +4,7 @@ using Prometheus;
 namespace Broker.Server.Metrics;
 
 /// <summary>Feeds a Prometheus histogram: an unlabelled child observes with interlocked adds, no lock or allocation.</summary>
-internal sealed class PrometheusObserver(Histogram histogram) : IDurationObserver
+internal sealed class PrometheusObserver(IHistogram histogram) : IDurationObserver
 {
     public void Observe(double seconds) => histogram.Observe(seconds);
 }

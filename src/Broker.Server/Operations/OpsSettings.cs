@@ -15,12 +15,13 @@ internal sealed record OpsSettings(int MetricsPort, bool JsonLogs)
         if (port is < 0 or > 65535)
             throw new ConfigurationException($"broker.metrics.port must be 0-65535, not {port}");
         var format = config.GetString(Required(config, "broker.log.format")).ToLowerInvariant();
-        return format switch
+        var json = format switch
         {
-            "text" => new OpsSettings(port, JsonLogs: false),
-            "json" => new OpsSettings(port, JsonLogs: true),
+            "text" => false,
+            "json" => true,
             _ => throw new ConfigurationException($"broker.log.format = \"{format}\": expected text or json"),
         };
+        return new OpsSettings(port, json);
     }
 
     private static string Required(AkkaConfig config, string path) =>

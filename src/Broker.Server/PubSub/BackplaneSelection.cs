@@ -37,6 +37,7 @@ internal static class BackplaneSelection
                 throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");
         }
         services.AddSingleton<TopicRouter>();
+        services.AddSingleton(provider => new TopicActivity(provider.GetRequiredService<TopicRouter>()));
         services.AddHostedService<BackplaneLifetime>();
         return services;
     }

@@ -74,6 +74,24 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task GrafanaDashboard_EverySeriesItQueries_IsExposed()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        using var http = new HttpClient();
+        var scrape = await PrometheusScrape.GetAsync(http, new Uri(broker.Http, "/metrics"));
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "grafana", "broker-dashboard.json"));
+
+        var queried = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(?:broker|dotnet|process)_[a-z_]+")
+            .Select(m => m.Value.Replace("_bucket", "", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+
+        Assert.NotEmpty(queried);
+        foreach (var series in queried)
+            Assert.True(scrape.Text.Contains($"# TYPE {series} ", StringComparison.Ordinal), $"{series} is not exposed");
+    }
+
+    [Fact]
     public async Task Metrics_OwnPort_ServedOnlyThere()
     {
         var port = FreePort.Next();
