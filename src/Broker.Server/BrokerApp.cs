@@ -46,9 +46,13 @@ internal static class BrokerApp
         {
             kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
             {
-                // With broker.http.tls the port serves HTTPS and wss only.
+                // With broker.http.tls the port serves HTTPS and wss only, over HTTP/1.1: with ALPN offering h2, browsers
+                // open wss as an HTTP/2 extended CONNECT (RFC 8441), which the broker's RFC 6455 handshake does not serve.
                 if (certificate is not null)
+                {
+                    listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
                     listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+                }
                 // After TLS (it sees plaintext): WebSocket handshakes are taken below HTTP/1.1; the rest goes on to HTTP.
                 listen.Use(next => new WebSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectedAsync);
             });

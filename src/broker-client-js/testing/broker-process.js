@@ -16,7 +16,7 @@ process.once('exit', () => {
   for (const child of running) process.kill(child.pid, 'SIGKILL');
 });
 
-const LISTENING = /^Broker listening on (http:\/\/\S+)\s*$/m;
+const LISTENING = /^Broker listening on (https?:\/\/\S+)\s*$/m;
 const START_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 10_000;
 // broker.shutdown.drain-timeout (10 s by default) plus the process's own teardown.
@@ -50,7 +50,8 @@ export class BrokerProcess {
     this.child = child;
     this.port = Number(httpUrl.port);
     this.httpUrl = httpUrl.origin;
-    this.wsUrl = `ws://${httpUrl.host}/ws`;
+    // wss:// when the broker serves TLS (broker.http.tls).
+    this.wsUrl = `${httpUrl.protocol === 'https:' ? 'wss' : 'ws'}://${httpUrl.host}/ws`;
   }
 
   /** SIGKILL by PID, so clients see an abrupt drop (1006); resolves once the process has exited. */
