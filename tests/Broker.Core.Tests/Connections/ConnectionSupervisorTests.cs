@@ -7,20 +7,21 @@ using Broker.Core.Settings;
 using Broker.Protocol;
 using Broker.Protocol.Compression;
 using Broker.Core.Tests.PubSub;
+using Broker.Core.Tests.Shards;
 
 namespace Broker.Core.Tests.Connections;
 
 public sealed class ConnectionSupervisorTests : TestKit
 {
     private static readonly WebSocketSettings Settings = new(1 << 20, null, TimeSpan.FromMinutes(5),
-        TimeSpan.FromMilliseconds(300), 1 << 20, 100, [], new DeflateSettings(Enabled: false));
+        TimeSpan.FromMilliseconds(300), 1 << 20, 100, [], new DeflateSettings(Enabled: false), TimeSpan.FromMinutes(1), 100);
 
     // Issue 10 item 9: a handshake that passed the stopping check just before shutdown began opens its connection after
     // CloseAll; it must still be closed with 1001 rather than live on until the ActorSystem stops it (1011).
     [Fact]
     public async Task Open_AfterCloseAll_ClosesNewConnectionWith1001()
     {
-        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings));
+        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings, TestShards.Start(Sys)));
         var toServer = new Pipe();
         var toClient = new Pipe();
         var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { }, EchoHandler.Instance,
