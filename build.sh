@@ -28,6 +28,7 @@ npm_ci() { # npm_ci DIR: install a folder's locked JavaScript dependencies once
 run_tests() {
   apt_install redis-server redis-server
   apt_install chromium chromium
+  apt_install openssl openssl   # the browser TLS test makes its self-signed certificate with it
   # Autobahn|Python, the conformance suite's independent client; Debian installs it for the system interpreter.
   /usr/bin/python3 -c 'import autobahn' >/dev/null 2>&1 || apt_get python3-autobahn
   for dir in $(git ls-files '*package-lock.json' | xargs -r -n1 dirname); do npm_ci "$dir"; done

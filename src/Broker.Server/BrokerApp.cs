@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 using Broker.Server.Admin;
 using Broker.Server.Api;
 using Broker.Server.Auth;
@@ -10,8 +11,8 @@ using Broker.Server.Demo;
 using Broker.Server.Metrics;
 using Broker.Server.Operations;
 using Broker.Server.PubSub;
-using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
+using Broker.Server.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -36,6 +37,8 @@ internal static class BrokerApp
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A failed start is reported by Program as one line; the host would log it again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var certificate = settings.Http.Tls is { } tls
             ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
             : null;
@@ -43,9 +46,15 @@ internal static class BrokerApp
         {
             kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
             {
-                // With broker.http.tls the port serves HTTPS and wss only.
+                // With broker.http.tls the port serves HTTPS and wss only, over HTTP/1.1: with ALPN offering h2, browsers
+                // open wss as an HTTP/2 extended CONNECT (RFC 8441), which the broker's RFC 6455 handshake does not serve.
                 if (certificate is not null)
+                {
+                    listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
                     listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+                }
+                // After TLS (it sees plaintext): WebSocket handshakes are taken below HTTP/1.1; the rest goes on to HTTP.
+                listen.Use(next => new WebSocketConnectionMiddleware(next, listen.ApplicationServices).OnConnectedAsync);
             });
             // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
             if (ops.MetricsPort != 0)
@@ -57,10 +66,14 @@ internal static class BrokerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<WebSocketRoutes>();
+        builder.Services.AddSingleton<WebSocketSessions>();
         builder.Services.AddSingleton<NodeRestart>();
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(metrics.Timings);
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
         builder.Services.AddBrokerAuth(settings);
@@ -77,7 +90,9 @@ internal static class BrokerApp
             });
             akka.WithActors((system, registry) =>
             {
-                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections");
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
                 registry.Register<ConnectionSupervisorActor>(connections);
                 ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
                     settings.WebSocket.CloseTimeout);
@@ -114,8 +129,8 @@ internal static class BrokerApp
         // Resolved lazily: the ActorSystem starts with the host, after the endpoints are mapped.
         var supervisor = app.Services.GetRequiredService<IRequiredActor<ConnectionSupervisorActor>>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
-        var counters = app.Services.GetRequiredService<ConnectionCounters>();
-        var handshake = new HandshakeOptions(settings.Http.AllowedOrigins, settings.WebSocket.Subprotocols, settings.WebSocket.Deflate);
+        var sessions = app.Services.GetRequiredService<WebSocketSessions>();
+        var routes = app.Services.GetRequiredService<WebSocketRoutes>();
 
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -132,8 +147,8 @@ internal static class BrokerApp
 
         void Map(string path, Func<HttpContext, ValueTask<IMessageHandler?>> newHandler)
         {
-            var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
-            app.Map(path, endpoint.HandleAsync);
+            routes.Add(path, newHandler);
+            app.Map(path, new WebSocketEndpoint(newHandler, sessions, logger).HandleAsync);
         }
 
         app.MapBrokerApi(settings);

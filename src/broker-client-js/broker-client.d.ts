@@ -61,11 +61,28 @@ export interface BrokerClientOptions {
   heartbeat?: HeartbeatOptions | false;
   /** Publishes kept while not connected and sent after (re)connecting; more reject with `queue_full`. Default 100; 0 rejects every publish while disconnected. */
   maxQueuedPublishes?: number;
+  /**
+   * Supplies a JWT (docs/security.md). Called on every (re)connect, whose first message is then `connect`, and again
+   * before the token expires (`refresh`). A rejection is reported as an 'error' event and the connection retried.
+   */
+  getToken?: () => string | Promise<string>;
+  /** Refresh the token this long (ms) before it expires (at the latest halfway through its remaining life). Default 30000. */
+  refreshBeforeMs?: number;
+}
+
+/** The server's answer to `connect`. */
+export interface Session {
+  /** This connection's id, unique across the cluster. */
+  client: string;
+  /** The token's `sub`. */
+  user: string;
+  /** The token's `exp` (Unix seconds), updated by each refresh. */
+  expires: number;
 }
 
 /**
  * A server error reply (`code` is the protocol's stable code: `bad_json`, `bad_request`, `unknown_type`, `bad_topic`,
- * `too_many_subscriptions`, `message_too_large`, `rate_limited`, `backplane_unavailable`) or a client-side failure
+ * `too_many_subscriptions`, `message_too_large`, `rate_limited`, `backplane_unavailable`, `forbidden`) or a client-side failure
  * (`connection_lost`, `closed`, `queue_full`, `not_connected`, `unsubscribed`, `bad_frame`, `socket_error`).
  */
 export class BrokerError extends Error {
@@ -78,6 +95,8 @@ export class BrokerClient {
   constructor(url: string, options?: BrokerClientOptions);
 
   readonly state: ConnectionState;
+  /** The current connection's session when it authenticated with getToken, else null. */
+  readonly session: Session | null;
 
   /** Opens the connection, retrying per the reconnect policy; rejects if the client ends up closed before it opens. */
   connect(): Promise<void>;
@@ -101,7 +120,7 @@ export class BrokerClient {
   off(event: 'error', listener: (error: Error) => void): void;
 }
 
-/** True when the client reconnects after a close with this code (1001, 1006, 1011–1014, 4000, 4001). */
+/** True when the client reconnects after a close with this code (1001, 1006, 1011–1014, 4000, 4001, 4005). */
 export function shouldReconnect(code: number): boolean;
 /** Full-jitter backoff: uniform integer in [0, min(maxMs, baseMs * 2^attempt)). */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random?: () => number): number;

@@ -13,11 +13,13 @@ const RECONNECT_CODES = new Set([
   1014, // bad gateway
   4000, // slow consumer: our outbound queue overflowed on the server
   4001, // heartbeat timeout
+  4005, // token expired: reconnect, and getToken() supplies a fresh one
 ]);
 
 /**
  * Whether a client should reconnect after its socket closed with `code`. Every other code (1000 normal closure,
- * 1002/1003/1007/1009 protocol faults, 4002 too many violations, anything unknown) means: stay closed, because
+ * 1002/1003/1007/1009 protocol faults, 4002 too many violations, 4003 authentication failed, 4006 disconnected by the
+ * server, anything unknown) means: stay closed, because
  * reconnecting would repeat the same fault or override a deliberate close.
  * @param {number} code
  * @returns {boolean}
@@ -78,6 +80,7 @@ const DEFAULTS = Object.freeze({
   backoff: Object.freeze({ baseMs: 500, maxMs: 30_000, resetAfterMs: 10_000 }),
   maxQueuedPublishes: 100,
   heartbeat: Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 }),
+  refreshBeforeMs: 30_000,
 });
 
 /** Close code and reason the client reports when its own heartbeat finds the connection dead (as the server's 4001). */
@@ -103,6 +106,11 @@ export class BrokerClient {
     this._backoff = { ...DEFAULTS.backoff, ...options.backoff };
     this._maxQueuedPublishes = options.maxQueuedPublishes ?? DEFAULTS.maxQueuedPublishes;
     this._heartbeat = options.heartbeat === false ? null : { ...DEFAULTS.heartbeat, ...options.heartbeat };
+    this._getToken = options.getToken;
+    this._refreshBeforeMs = options.refreshBeforeMs ?? DEFAULTS.refreshBeforeMs;
+    this._refreshTimer = null;
+    /** The server's `connected` reply on the current connection ({client, user, expires}), or null. */
+    this._session = null;
 
     this._state = 'closed';
     this._listeners = { state: new Set(), error: new Set() };
@@ -126,6 +134,11 @@ export class BrokerClient {
     /** Concrete topic -> offset last received, across connections (for resuming). */
     this._lastOffsets = new Map();
     this._connectWaiters = [];
+  }
+
+  /** This connection's `client` id and `user` from the server's `connected` reply (with getToken), else null. */
+  get session() {
+    return this._session;
   }
 
   /** 'connecting' | 'open' | 'reconnecting' | 'closed' */
@@ -156,6 +169,8 @@ export class BrokerClient {
   close() {
     clearTimeout(this._retryTimer);
     this._retryTimer = null;
+    clearTimeout(this._refreshTimer);
+    this._refreshTimer = null;
     this._stopHeartbeat();
     const socket = this._socket;
     this._socket = null;
@@ -293,7 +308,7 @@ export class BrokerClient {
     this._socket = socket;
     this._socketError = undefined;
     // Handlers check identity: a socket we abandoned must not touch the current connection's state.
-    socket.onopen = () => this._socket === socket && this._onOpen();
+    socket.onopen = () => this._socket === socket && this._authenticate(socket);
     socket.onmessage = (event) => this._socket === socket && this._onFrame(event.data);
     // A failed attempt errors on every retry during an outage: the error rides on the next state event's detail
     // instead of flooding 'error' listeners.
@@ -301,6 +316,59 @@ export class BrokerClient {
       if (this._socket === socket) this._socketError = socketError(event);
     };
     socket.onclose = (event) => this._socket === socket && this._onClose(event.code, event.reason);
+  }
+
+  /**
+   * With getToken: the first message is `connect` (docs/protocol.md), and nothing else is sent before `connected`
+   * (a server that denies anonymous connections would close with 4003). Without it the connection is anonymous.
+   */
+  async _authenticate(socket) {
+    if (!this._getToken) {
+      this._onOpen();
+      return;
+    }
+    try {
+      const token = await this._getToken();
+      if (this._socket !== socket) return;
+      this._session = await this._authRequest({ type: 'connect', token });
+      if (this._socket !== socket) return;
+      this._scheduleRefresh(socket);
+      this._onOpen();
+    } catch (error) {
+      // A getToken() failure is the application's; report it and let the reconnect policy try again later.
+      if (this._socket !== socket) return;
+      this._emit('error', error);
+      this._abandon(socket, { code: 1006, reason: 'getToken failed' });
+    }
+  }
+
+  /** Sends connect/refresh on the socket even though the client is not 'open' yet; settles on the reply. */
+  _authRequest(command) {
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      this._pending.set(id, { resolve, reject, onDrop: 'reject' });
+      this._socket.send(JSON.stringify({ ...command, id }));
+    });
+  }
+
+  /** Refreshes the token `refreshBeforeMs` before it expires (at the latest halfway through a short-lived one). */
+  _scheduleRefresh(socket) {
+    clearTimeout(this._refreshTimer);
+    const remainingMs = this._session.expires * 1000 - Date.now();
+    const delayMs = Math.max(0, Math.min(remainingMs - this._refreshBeforeMs, remainingMs / 2));
+    this._refreshTimer = setTimeout(async () => {
+      try {
+        const token = await this._getToken();
+        if (this._socket !== socket) return;
+        const ack = await this._authRequest({ type: 'refresh', token });
+        if (this._socket !== socket) return;
+        this._session = { ...this._session, expires: ack.expires };
+        this._scheduleRefresh(socket);
+      } catch (error) {
+        // The server closes with 4005 when the token runs out; reconnecting then calls getToken() again.
+        this._emit('error', error);
+      }
+    }, delayMs);
   }
 
   _onOpen() {
@@ -353,6 +421,9 @@ export class BrokerClient {
 
   _onClose(code, reason) {
     this._stopHeartbeat();
+    clearTimeout(this._refreshTimer);
+    this._refreshTimer = null;
+    this._session = null;
     this._socket = null;
     const cause = this._socketError ? { code, reason, error: this._socketError } : { code, reason };
     const stable = this._openedAt !== 0 && now() - this._openedAt >= this._backoff.resetAfterMs;
@@ -442,6 +513,7 @@ export class BrokerClient {
         this._onMessage(frame);
         break;
       case 'ack':
+      case 'connected':
         this._settle(frame.id, (request) => request.resolve(frame));
         break;
       case 'error': {

@@ -14,6 +14,7 @@ public sealed class FailoverClient : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
     private readonly List<string> _seen = [];
+    private readonly List<long> _offsets = [];
 
     private FailoverClient(Process process) => _process = process;
 
@@ -32,7 +33,10 @@ public sealed class FailoverClient : IAsyncDisposable
         var client = new FailoverClient(Process.Start(info) ?? throw new InvalidOperationException("node did not start"));
         client._process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } line) client._events.Writer.TryWrite(JsonDocument.Parse(line).RootElement.Clone());
+            if (e.Data is not { Length: > 0 } line) return;
+            var next = JsonDocument.Parse(line).RootElement.Clone();
+            if (Is(next, "message")) lock (client._offsets) client._offsets.Add(next.GetProperty("offset").GetInt64());
+            client._events.Writer.TryWrite(next);
         };
         client._process.ErrorDataReceived += (_, e) =>
         {
@@ -63,6 +67,15 @@ public sealed class FailoverClient : IAsyncDisposable
             string seen;
             lock (_seen) seen = string.Join('\n', _seen);
             throw new TimeoutException($"JS client: not {what} within {timeout}; events so far:\n{seen}");
+        }
+    }
+
+    /// <summary>The offset of every message the client printed so far, in the order it printed them.</summary>
+    public IReadOnlyList<long> Offsets
+    {
+        get
+        {
+            lock (_offsets) return [.. _offsets];
         }
     }
 

@@ -13,6 +13,9 @@ namespace Broker.Cluster.Tests;
 public sealed class TestCluster : IAsyncDisposable
 {
     public const string ApiKey = "cluster-tests";
+
+    /// <summary>The nodes' HMAC secret: tests sign tokens with it (<see cref="HmacTokens"/>).</summary>
+    public const string TokenSecret = "cluster-tests-hmac-secret-0123456789abcdef";
     private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(90);
     private const int StartAttempts = 3;
 
@@ -37,7 +40,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The seed nodes, node 0 first; <see cref="RestartNodeAsync"/> replaces an entry with the new process.</summary>
     public IReadOnlyList<BrokerProcess> Nodes => _nodes;
 
-    /// <summary>Sends the API key on every request (POST /api/publish needs it).</summary>
+    /// <summary>Sends the API key on every request (POST /api/publish and the admin API need it).</summary>
     public HttpClient Http { get; }
 
     /// <summary>
@@ -48,6 +51,9 @@ public sealed class TestCluster : IAsyncDisposable
     private static Dictionary<string, string> Environment() => new()
     {
         ["BROKER__HTTP__API_KEY"] = ApiKey,
+        // The same key guards the admin API (/api/nodes, user operations), so one bearer header serves every request.
+        ["BROKER__HTTP__ADMIN_KEY"] = ApiKey,
+        ["BROKER__AUTH__JWT__HMAC_SECRET"] = TokenSecret,
         ["BROKER__PUBSUB__TOPIC_IDLE_TTL"] = "200ms",
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER"] = "2s",
         // Scaled down with stable-after (15 s -> 2 s): the lease outlasts the losing side's attempt, then frees up.
@@ -125,7 +131,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             try
             {
-                _nodes[index] = await BrokerProcess.StartAsync(Args(Redis, _clusterPorts[index], _seeds), Environment());
+                _nodes[index] = await BrokerProcess.StartAsync(Args(Redis, _clusterPorts[index], SeedsFor(index)), Environment());
                 break;
             }
             catch (Exception) when (DateTime.UtcNow < deadline)
@@ -134,6 +140,15 @@ public sealed class TestCluster : IAsyncDisposable
         }
         await WaitUntilAllUpAsync(_nodes);
         return _nodes[index];
+    }
+
+    // A restarted node lists the others first, as an operator restarting a node of a running cluster should: the first
+    // seed forms a new cluster by itself when no other seed answers within seed-node-timeout (5 s), which a loaded
+    // machine can miss, leaving it an island (docs/architecture.md, "A node crashes").
+    private string SeedsFor(int index)
+    {
+        var seeds = _seeds.Split(',');
+        return string.Join(',', seeds.Where((_, i) => i != index).Append(seeds[index]));
     }
 
     /// <summary>Every given node lists every given node as Up.</summary>

@@ -39,6 +39,22 @@ public sealed class BrokerClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Sends <c>connect</c> with <paramref name="token"/> and returns the <c>connected</c> reply (docs/protocol.md).</summary>
+    public async Task<JsonElement> AuthenticateAsync(string token)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        await SendAsync($"{{\"type\":\"connect\",\"id\":{id},\"token\":{JsonSerializer.Serialize(token)}}}").ConfigureAwait(false);
+        using var cancel = new CancellationTokenSource(DefaultTimeout);
+        return await _replies.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The next non-message frame (a reply or a server notice such as <c>unsubscribed</c>).</summary>
+    public async Task<JsonElement> NextReplyAsync()
+    {
+        using var cancel = new CancellationTokenSource(DefaultTimeout);
+        return await _replies.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Subscribes and waits for the ack; throws <see cref="BrokerErrorException"/> on an error reply.</summary>
     public Task SubscribeAsync(string topic) => RequestAsync("subscribe", topic, null);
 

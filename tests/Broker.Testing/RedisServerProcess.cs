@@ -16,11 +16,13 @@ public sealed class RedisServerProcess : IDisposable
     private const int PortAttempts = 5;
 
     private readonly string _dir;
+    private readonly string? _password;
     private Process? _process;
 
-    private RedisServerProcess(string dir, int port, Process process)
+    private RedisServerProcess(string dir, int port, Process process, string? password)
     {
         _dir = dir;
+        _password = password;
         Port = port;
         _process = process;
     }
@@ -33,8 +35,11 @@ public sealed class RedisServerProcess : IDisposable
     /// <summary>The OS process id of the running server, or null while it is killed.</summary>
     public int? ProcessId => _process?.Id;
 
-    /// <summary>Starts a server on a fresh free port; retries with another port when the chosen one was taken meanwhile.</summary>
-    public static RedisServerProcess Start()
+    /// <summary>
+    /// Starts a server on a fresh free port; retries with another port when the chosen one was taken meanwhile. With
+    /// <paramref name="password"/> the server runs with <c>requirepass</c>.
+    /// </summary>
+    public static RedisServerProcess Start(string? password = null)
     {
         var dir = Directory.CreateTempSubdirectory("broker-redis-").FullName;
         Exception? last = null;
@@ -43,7 +48,7 @@ public sealed class RedisServerProcess : IDisposable
             var port = FreePort.Next();
             try
             {
-                return new RedisServerProcess(dir, port, Launch(dir, port));
+                return new RedisServerProcess(dir, port, Launch(dir, port, password), password);
             }
             catch (RedisStartException e)
             {
@@ -82,7 +87,7 @@ public sealed class RedisServerProcess : IDisposable
         {
             try
             {
-                _process = Launch(_dir, Port);
+                _process = Launch(_dir, Port, _password);
                 return;
             }
             catch (RedisStartException) when (deadline.Elapsed < StartTimeout)
@@ -104,7 +109,7 @@ public sealed class RedisServerProcess : IDisposable
         }
     }
 
-    private static Process Launch(string dir, int port)
+    private static Process Launch(string dir, int port, string? password)
     {
         var info = new ProcessStartInfo(RedisServerPath())
         {
@@ -119,6 +124,11 @@ public sealed class RedisServerProcess : IDisposable
                  })
         {
             info.ArgumentList.Add(arg);
+        }
+        if (password is not null)
+        {
+            info.ArgumentList.Add("--requirepass");
+            info.ArgumentList.Add(password);
         }
 
         var process = Process.Start(info) ?? throw new RedisStartException("redis-server did not start");
@@ -138,7 +148,7 @@ public sealed class RedisServerProcess : IDisposable
                 lock (output) log = output.ToString();
                 throw new RedisStartException($"redis-server on port {port} exited: {log}");
             }
-            if (Answers(port, process.Id)) return process;
+            if (Answers(port, process.Id, password)) return process;
             process.WaitForExit(TimeSpan.FromMilliseconds(50)); // returns early when it dies
         }
         process.Kill();
@@ -148,7 +158,7 @@ public sealed class RedisServerProcess : IDisposable
 
     // Asks INFO rather than PING so the answer proves it is OUR process on the port, not a parallel test's server
     // that won the race for the same free port (ours then exits with "address in use").
-    private static bool Answers(int port, int processId)
+    private static bool Answers(int port, int processId, string? password)
     {
         try
         {
@@ -156,6 +166,8 @@ public sealed class RedisServerProcess : IDisposable
             socket.ReceiveTimeout = 1000;
             socket.SendTimeout = 1000;
             socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            if (password is not null)
+                socket.Send(Encoding.ASCII.GetBytes($"AUTH {password}\r\n"));
             socket.Send("INFO server\r\n"u8);
             var reply = new StringBuilder();
             var buffer = new byte[4096];

@@ -1,24 +1,34 @@
 using Akka.Actor;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 
 namespace Broker.Core.Connections;
 
 /// <summary>
 /// Parent of every connection actor on the node. Supervises them with a stopping strategy (a restart would reset codec
 /// state under a live socket; a stopped connection closes its socket with 1011 and affects no other), and drives the
-/// heartbeat of all of them from one timer.
+/// heartbeat of all of them from one timer. Each connection goes to the next shard (round-robin) and runs on its dispatcher.
 /// </summary>
 public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
 {
     private readonly WebSocketSettings _settings;
+    private Protocol.CloseStatus? _closingAll;
 
     /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
-    public ConnectionSupervisorActor(WebSocketSettings settings)
+    public ConnectionSupervisorActor(WebSocketSettings settings, ShardSet shards)
     {
         _settings = settings;
-        Receive<ConnectionSupervisor.Open>(open => Context.ActorOf(Connection.Props(open.Setup)));
+        Receive<ConnectionSupervisor.Open>(open =>
+        {
+            var connection = Context.ActorOf(Connection.Props(open.Setup, shards.Next()));
+            // A handshake that passed the endpoint's stopping check just before shutdown began arrives after CloseAll:
+            // this mailbox orders the two, so it is closed like the others instead of outliving the drain.
+            if (_closingAll is { } status)
+                connection.Tell(new Connection.Close(status));
+        });
         Receive<ConnectionSupervisor.CloseAll>(close =>
         {
+            _closingAll = close.Status;
             foreach (var child in Context.GetChildren())
                 child.Tell(new Connection.Close(close.Status));
         });
@@ -33,8 +43,8 @@ public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the supervisor.</summary>
-    public static Props Props(WebSocketSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings));
+    public static Props Props(WebSocketSettings settings, ShardSet shards) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings, shards));
 
     /// <inheritdoc />
     protected override void PreStart()

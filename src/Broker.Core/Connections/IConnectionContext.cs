@@ -23,8 +23,8 @@ public interface IConnectionContext
     /// <summary>Encodes one message held in a sequence (e.g. a received payload) and queues it.</summary>
     void Send(OpCode opCode, in ReadOnlySequence<byte> payload);
 
-    /// <summary>Queues a frame shared with other connections, without copying it.</summary>
-    void Deliver(SharedFrame frame);
+    /// <summary>What topics hold for this connection (its outbox on its shard).</summary>
+    Subscriber Subscriber { get; }
 
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);

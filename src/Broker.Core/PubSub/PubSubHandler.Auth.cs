@@ -72,7 +72,7 @@ public sealed partial class PubSubHandler
             return;
         // Awaited without an id, so the registry's answer keeps the key's FIFO of replies in step.
         Await(key, new PendingReply(IsSubscribe: false, Id: null));
-        _services.Registry.Tell(new Topics.TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new Topics.TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         // Topics are ASCII that JSON never escapes (TopicName), so the event is assembled as is.
         SendRaw(connection, System.Text.Encoding.ASCII.GetBytes($"{{\"type\":\"unsubscribed\",\"topic\":\"{key}\"}}"));
     }

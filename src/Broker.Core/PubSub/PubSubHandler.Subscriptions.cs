@@ -15,10 +15,13 @@ public sealed partial class PubSubHandler
     // Allocated on the first command that waits for the registry: idle connections do not carry it.
     private Dictionary<string, Queue<PendingReply>>? _pending;
     private int _pendingSubscribes;
+    private int _heldPatterns;
 
     private void Subscribe(IConnectionContext connection, in ClientCommand command)
     {
         var key = command.Topic!;
+        if (!TakeSubscribeToken(connection, command))
+            return;
         var held = _held.Contains(key);
         if (!held && _held.Count >= _services.Settings.MaxSubscriptionsPerConnection)
         {
@@ -26,6 +29,8 @@ public sealed partial class PubSubHandler
                 $"this connection already holds {_services.Settings.MaxSubscriptionsPerConnection} subscriptions");
             return;
         }
+        if (!held && TopicName.IsPattern(key) && !CheckPattern(connection, command, key))
+            return;
         Accepted();
         if (held && !IsPending(key))
         {
@@ -33,23 +38,25 @@ public sealed partial class PubSubHandler
                 Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
             return;
         }
-        _held.Add(key);
+        Hold(key);
         Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void Unsubscribe(IConnectionContext connection, in ClientCommand command)
     {
         var key = command.Topic!;
+        if (!TakeSubscribeToken(connection, command))
+            return;
         Accepted();
-        if (!_held.Remove(key) && !IsPending(key))
+        if (!Release(key) && !IsPending(key))
         {
             if (command.HasId)
                 Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
             return;
         }
         Await(key, new PendingReply(IsSubscribe: false, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void OnSubscribed(IConnectionContext connection, string key)
@@ -70,7 +77,7 @@ public sealed partial class PubSubHandler
     {
         var answered = Answered(key);
         if (!IsPending(key, subscribeOnly: true))
-            _held.Remove(key);
+            Release(key);
         Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
             $"the backplane could not subscribe to {key}; try again");
         PublishDeferred(connection);
@@ -79,8 +86,61 @@ public sealed partial class PubSubHandler
     private void UnsubscribeAll(IConnectionContext connection)
     {
         foreach (var key in _held)
-            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
+        _heldPatterns = 0;
+    }
+
+    // Subscribes and unsubscribes share one bucket (broker.limits.subscribe-rate): each new key may start a topic actor
+    // and a backplane subscription, so churn is bounded per connection before it reaches the node-wide registry.
+    private bool TakeSubscribeToken(IConnectionContext connection, in ClientCommand command)
+    {
+        var settings = _services.Settings;
+        if (settings.SubscribeRate is null || _subscribeBucket.TryTake())
+            return true;
+        Reject(connection, command.Id, ClientError.RateLimited,
+            $"more than {settings.SubscribeRate} subscribes and unsubscribes per second (burst {settings.SubscribeBurst})");
+        return false;
+    }
+
+    // Wildcard patterns cost every publish on the node a match, so they have their own caps.
+    private bool CheckPattern(IConnectionContext connection, in ClientCommand command, string pattern)
+    {
+        var settings = _services.Settings;
+        var wildcards = 0;
+        foreach (var segment in pattern.AsSpan().Split('.'))
+        {
+            if (pattern.AsSpan(segment) is "*" or ">")
+                wildcards++;
+        }
+        if (wildcards > settings.MaxWildcardSegments)
+        {
+            Reject(connection, command.Id, ClientError.BadTopic,
+                $"a pattern may have at most {settings.MaxWildcardSegments} wildcard segments");
+            return false;
+        }
+        if (_heldPatterns >= settings.MaxWildcardSubscriptionsPerConnection)
+        {
+            Reject(connection, command.Id, ClientError.TooManySubscriptions,
+                $"this connection already holds {settings.MaxWildcardSubscriptionsPerConnection} wildcard subscriptions");
+            return false;
+        }
+        return true;
+    }
+
+    private void Hold(string key)
+    {
+        if (_held.Add(key) && TopicName.IsPattern(key))
+            _heldPatterns++;
+    }
+
+    private bool Release(string key)
+    {
+        if (!_held.Remove(key))
+            return false;
+        if (TopicName.IsPattern(key))
+            _heldPatterns--;
+        return true;
     }
 
     private void Await(string key, PendingReply reply)

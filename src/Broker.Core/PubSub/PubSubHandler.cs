@@ -23,6 +23,7 @@ public sealed partial class PubSubHandler : IMessageHandler
 
     private readonly PubSubServices _services;
     private TokenBucket _bucket;
+    private TokenBucket _subscribeBucket;
     private int _violations;
 
     /// <summary>Creates the handler of one connection; <paramref name="auth"/> null runs without authentication or permissions.</summary>
@@ -32,6 +33,7 @@ public sealed partial class PubSubHandler : IMessageHandler
         _auth = auth;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
+        _subscribeBucket = new TokenBucket(settings.SubscribeRate ?? 0, settings.SubscribeBurst);
     }
 
     /// <inheritdoc />
@@ -98,11 +100,10 @@ public sealed partial class PubSubHandler : IMessageHandler
     /// <inheritdoc />
     public void OnClosing(IConnectionContext connection) => UnsubscribeAll(connection);
 
-    // Topic actors watch the connection, so a stop without a Close (the transport vanished) still leaves no subscription.
+    // Topic actors do not watch subscribers (no DeathWatch per subscription): a stop without a Close (the transport
+    // vanished) unsubscribes here. After OnClosing nothing is held any more, so this is then a no-op.
     /// <inheritdoc />
-    public void OnStopped(IConnectionContext connection)
-    {
-    }
+    public void OnStopped(IConnectionContext connection) => UnsubscribeAll(connection);
 
     private void Accepted() => _violations = 0;
 

@@ -13,13 +13,22 @@ namespace Broker.Core.Topics;
 /// <param name="PublishRate">Sustained publishes per second per connection; null when <c>off</c> (unlimited).</param>
 /// <param name="PublishBurst">Token bucket size for publishes.</param>
 /// <param name="MaxViolations">Consecutive rejected commands after which the connection is closed with 4002.</param>
+/// <param name="SubscribeRate">Sustained subscribes plus unsubscribes per second per connection; null: unlimited.</param>
+/// <param name="SubscribeBurst">Token bucket size for subscribes and unsubscribes.</param>
+/// <param name="MaxWildcardSubscriptionsPerConnection">Most wildcard patterns one connection may hold (each is matched
+/// against every publish on the node).</param>
+/// <param name="MaxWildcardSegments">Most <c>*</c>/<c>&gt;</c> segments in one pattern.</param>
 public sealed record PubSubSettings(
     TimeSpan TopicIdleTtl,
     int MaxSubscriptionsPerConnection,
     int MaxPublishBytes,
     double? PublishRate,
     int PublishBurst,
-    int MaxViolations)
+    int MaxViolations,
+    double? SubscribeRate = null,
+    int SubscribeBurst = int.MaxValue,
+    int MaxWildcardSubscriptionsPerConnection = int.MaxValue,
+    int MaxWildcardSegments = int.MaxValue)
 {
     /// <summary>Reads the settings from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static PubSubSettings Create(Config config)
@@ -33,6 +42,10 @@ public sealed record PubSubSettings(
             PublishRate: rate,
             // No zero burst: a bucket that holds no token would refuse every publish.
             PublishBurst: limits.Int("publish-burst", 1, int.MaxValue),
-            MaxViolations: limits.Int("max-violations", 1, int.MaxValue));
+            MaxViolations: limits.Int("max-violations", 1, int.MaxValue),
+            SubscribeRate: limits.OptionalDouble("subscribe-rate", double.Epsilon, 1e9),
+            SubscribeBurst: limits.Int("subscribe-burst", 1, int.MaxValue),
+            MaxWildcardSubscriptionsPerConnection: limits.Int("max-wildcard-subscriptions-per-connection", 0, 10_000_000),
+            MaxWildcardSegments: limits.Int("max-wildcard-segments", 1, 100));
     }
 }

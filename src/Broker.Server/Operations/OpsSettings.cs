@@ -1,5 +1,5 @@
 using AkkaConfig = Akka.Configuration.Config;
-using ConfigurationException = Akka.Configuration.ConfigurationException;
+using Broker.Core.Settings;
 
 namespace Broker.Server.Operations;
 
@@ -9,21 +9,7 @@ namespace Broker.Server.Operations;
 /// </summary>
 internal sealed record OpsSettings(int MetricsPort, bool JsonLogs)
 {
-    public static OpsSettings Create(AkkaConfig config)
-    {
-        var port = config.GetInt(Required(config, "broker.metrics.port"));
-        if (port is < 0 or > 65535)
-            throw new ConfigurationException($"broker.metrics.port must be 0-65535, not {port}");
-        var format = config.GetString(Required(config, "broker.log.format")).ToLowerInvariant();
-        var json = format switch
-        {
-            "text" => false,
-            "json" => true,
-            _ => throw new ConfigurationException($"broker.log.format = \"{format}\": expected text or json"),
-        };
-        return new OpsSettings(port, json);
-    }
-
-    private static string Required(AkkaConfig config, string path) =>
-        config.HasPath(path) ? path : throw new ConfigurationException($"missing setting {path}");
+    public static OpsSettings Create(AkkaConfig config) => new(
+        SettingsSection.Of(config, "broker.metrics").Int("port", 0, 65535),
+        SettingsSection.Of(config, "broker.log").Choice("format", "text", "json") == "json");
 }

@@ -1,9 +1,9 @@
 using Broker.Core.Backplane;
+using Broker.Core.Settings;
 using Broker.Core.Metrics;
 using Broker.Core.Topics;
 using Broker.Redis;
 using AkkaConfig = Akka.Configuration.Config;
-using ConfigurationException = Akka.Configuration.ConfigurationException;
 
 namespace Broker.Server.PubSub;
 
@@ -15,26 +15,18 @@ namespace Broker.Server.PubSub;
 /// </summary>
 internal static class BackplaneSelection
 {
-    private const string TypePath = "broker.backplane.type";
-
     public static IServiceCollection AddBrokerBackplane(this IServiceCollection services, AkkaConfig config)
     {
-        var type = config.HasPath(TypePath)
-            ? config.GetString(TypePath)
-            : throw new ConfigurationException($"missing setting {TypePath}");
-        switch (type)
+        if (SettingsSection.Of(config, "broker.backplane").Choice("type", "memory", "redis") == "redis")
         {
-            case "memory":
-                services.AddSingleton<IBackplane, InMemoryBackplane>();
-                break;
-            case "redis":
-                var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
-                services.AddSingleton<IBackplane>(provider =>
-                    new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>(),
-                        provider.GetService<BackplaneTimings>()));
-                break;
-            default:
-                throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");
+            var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
+            services.AddSingleton<IBackplane>(provider =>
+                new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>(),
+                    provider.GetService<BackplaneTimings>()));
+        }
+        else
+        {
+            services.AddSingleton<IBackplane, InMemoryBackplane>();
         }
         services.AddSingleton<TopicRouter>();
         services.AddSingleton(provider => new TopicActivity(provider.GetRequiredService<TopicRouter>()));

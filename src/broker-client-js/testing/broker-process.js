@@ -16,7 +16,7 @@ process.once('exit', () => {
   for (const child of running) process.kill(child.pid, 'SIGKILL');
 });
 
-const LISTENING = /^Broker listening on (http:\/\/\S+)\s*$/m;
+const LISTENING = /^Broker listening on (https?:\/\/\S+)\s*$/m;
 const START_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 10_000;
 // broker.shutdown.drain-timeout (10 s by default) plus the process's own teardown.
@@ -41,23 +41,6 @@ export async function startBroker({ port = 0, args = [] } = {}) {
   return new BrokerProcess(child, new URL(httpUrl));
 }
 
-/**
- * Starts a broker on a port a killed broker just held. Retries while the port is still being released,
- * bounded by START_TIMEOUT_MS overall.
- * @param {number} port
- * @returns {Promise<BrokerProcess>}
- */
-export async function restartBroker(port) {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      return await startBroker({ port });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
-
 export class BrokerProcess {
   /**
    * @param {import('node:child_process').ChildProcess} child
@@ -67,7 +50,8 @@ export class BrokerProcess {
     this.child = child;
     this.port = Number(httpUrl.port);
     this.httpUrl = httpUrl.origin;
-    this.wsUrl = `ws://${httpUrl.host}/ws`;
+    // wss:// when the broker serves TLS (broker.http.tls).
+    this.wsUrl = `${httpUrl.protocol === 'https:' ? 'wss' : 'ws'}://${httpUrl.host}/ws`;
   }
 
   /** SIGKILL by PID, so clients see an abrupt drop (1006); resolves once the process has exited. */

@@ -25,7 +25,11 @@ public class PubSubSettingsTests
             MaxPublishBytes: 65536,
             PublishRate: 1000,
             PublishBurst: 2000,
-            MaxViolations: 100), settings);
+            MaxViolations: 100,
+            SubscribeRate: 100,
+            SubscribeBurst: 200,
+            MaxWildcardSubscriptionsPerConnection: 100,
+            MaxWildcardSegments: 4), settings);
     }
 
     [Fact]

@@ -38,6 +38,14 @@ public sealed class BrokerSettingsTests
     }
 
     [Fact]
+    public void Defaults_DeadLetters_NotLogged()
+    {
+        // Ordinary disconnects leave dead letters (a publish racing the connection's stop); they are not news at info.
+        Assert.Equal("off", Defaults().GetString("akka.log-dead-letters"));
+        Assert.Equal("off", Defaults().GetString("akka.log-dead-letters-during-shutdown"));
+    }
+
+    [Fact]
     public void Create_PingIntervalOff_DisablesPings()
     {
         var config = ConfigurationFactory.ParseString("broker.websocket.ping-interval = off").WithFallback(Defaults());

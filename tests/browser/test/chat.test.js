@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.js';
 import { startBroker } from '../../../src/broker-client-js/testing/broker-process.js';
 
 // Every network await below is bounded: a test that hangs fails after this long instead.
@@ -16,13 +16,7 @@ const pages = [];
 
 before(async () => {
   broker = await startBroker();
-  // launch() gives every run a fresh temporary user data dir, and every context its own storage.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 60_000,
-  });
+  browser = await launchChromium();
 }, BOUNDED);
 
 after(async () => {

@@ -1,25 +1,22 @@
 using System.IO.Pipelines;
-using Akka.Actor;
-using Akka.Hosting;
 using Broker.Core.Connections;
-using Broker.Core.Settings;
 using Broker.Protocol.Handshake;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Broker.Server;
+namespace Broker.Server.WebSockets;
 
 /// <summary>
-/// One WebSocket path: validates the handshake (Broker.Protocol), answers 101 through Kestrel's upgrade feature, then
-/// hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from this endpoint's factory
-/// (one per connection, so a handler may keep per-connection state such as subscriptions). The factory sees the
-/// request first and may refuse it (it answers, e.g. 401 for a bad Authorization header, and returns null).
+/// One WebSocket path served through HTTP/1.1: validates the handshake (Broker.Protocol), answers 101 through Kestrel's
+/// upgrade feature, then hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from
+/// this endpoint's factory (one per connection, so a handler may keep per-connection state such as subscriptions). The
+/// factory sees the request first and may refuse it (it answers, e.g. 401 for a bad Authorization header, and returns
+/// null). A fresh connection's valid handshake usually never gets here: <see cref="WebSocketConnectionMiddleware"/>
+/// takes it below HTTP. This path serves upgrades on keep-alive connections that carried HTTP requests first, and
+/// answers every refused handshake.
 /// </summary>
 internal sealed class WebSocketEndpoint(
     Func<HttpContext, ValueTask<IMessageHandler?>> newHandler,
-    BrokerSettings settings,
-    HandshakeOptions handshake,
-    IRequiredActor<ConnectionSupervisorActor> connections,
-    ConnectionCounters counters,
+    WebSocketSessions sessions,
     ILogger logger)
 {
     // Zero-byte reads: an idle connection waits for data without holding a rented buffer (memory per idle connection).
@@ -41,8 +38,9 @@ internal sealed class WebSocketEndpoint(
             Header(headers, "Sec-WebSocket-Version"),
             Header(headers, "Origin"),
             Header(headers, "Sec-WebSocket-Protocol"),
-            Header(headers, "Sec-WebSocket-Extensions")), handshake);
+            Header(headers, "Sec-WebSocket-Extensions")), sessions.Handshake);
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var counters = sessions.Counters;
         if (!result.IsAccepted || upgrade is not { IsUpgradableRequest: true })
         {
             var status = result.IsAccepted ? StatusCodes.Status400BadRequest : result.StatusCode;
@@ -52,8 +50,7 @@ internal sealed class WebSocketEndpoint(
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
-        // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
-        if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        if (sessions.IsStopping)
         {
             counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
@@ -62,35 +59,29 @@ internal sealed class WebSocketEndpoint(
         var handler = await newHandler(context);
         if (handler is null)
             return;
-        if (!counters.TryAdmit(settings.Limits.MaxConnections))
+        if (!sessions.TryAdmit())
         {
-            Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);
+            Log.ConnectionLimitReached(logger, sessions.Settings.Limits.MaxConnections);
             counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
             return;
         }
+        Stream upgraded;
         try
         {
             foreach (var (name, value) in result.Headers)
                 context.Response.Headers[name] = value;
-            var upgraded = await upgrade.UpgradeAsync();
-            // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
-            // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
-            var setup = new ConnectionSetup(
-                new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
-                context.Abort,
-                handler,
-                result.Deflate,
-                result.Subprotocol,
-                settings.WebSocket,
-                counters);
-            connections.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
-            await setup.Completion;
+            upgraded = await upgrade.UpgradeAsync();
         }
-        finally
+        catch
         {
-            counters.Release();
+            sessions.Release();
+            throw;
         }
+        // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
+        // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
+        var pipe = new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions));
+        await sessions.RunAsync(pipe, context.Abort, handler, result);
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Broker.Core.Connections;
+using Broker.Protocol.Handshake;
+using Microsoft.AspNetCore.Connections;
+
+namespace Broker.Server.WebSockets;
+
+/// <summary>
+/// Kestrel connection middleware in front of HTTP/1.1: when a new connection's first request is a valid WebSocket
+/// handshake on a WebSocket path, it answers 101 itself and gives the raw transport to a connection actor, so the
+/// upgraded connection keeps none of Kestrel's HTTP/1.1 connection and request state (about 9 KB per connection).
+/// Anything else (another path, an invalid or refused handshake, a request it does not fully understand) is left
+/// unread in the pipe and goes to the HTTP server, which answers it exactly as before, WebSocketEndpoint included.
+/// </summary>
+internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, IServiceProvider services)
+{
+    // A client that connects and sends no complete head within this time is left to HTTP's own timeouts.
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+
+    private WebSocketRoutes? _routes;
+    private WebSocketSessions? _sessions;
+
+    public async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (await TryTakeOverAsync(connection) is { } session)
+        {
+            await session;
+            return;
+        }
+        await next(connection);
+    }
+
+    // Returns the running session when the connection became a WebSocket (admitted: RunAsync releases the admission);
+    // null when HTTP is to serve it (nothing consumed).
+    private async Task<Task?> TryTakeOverAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        timeout.CancelAfter(HeadTimeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            var buffer = result.Buffer;
+            var outcome = UpgradeRequestHead.TryParse(buffer, out var head, out var end);
+            if (outcome == UpgradeRequestHead.Outcome.NeedMore && !result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            if (outcome == UpgradeRequestHead.Outcome.Parsed && await AcceptAsync(head) is var (accepted, handler))
+            {
+                input.AdvanceTo(end);
+                await WriteSwitchingProtocolsAsync(connection, accepted);
+                return _sessions!.RunAsync(connection.Transport, connection.Abort, handler, accepted);
+            }
+            // Examined nothing: HTTP's first read returns these bytes at once.
+            input.AdvanceTo(buffer.Start);
+            return null;
+        }
+    }
+
+    // The same checks as WebSocketEndpoint, in the same order; any refusal (invalid handshake, shutdown, a handler
+    // factory that refuses the request, the connection limit) is HTTP's to answer, with the status the endpoint gives.
+    private async ValueTask<(HandshakeResult, IMessageHandler)?> AcceptAsync(UpgradeRequestHead.Head head)
+    {
+        var routes = _routes ??= services.GetRequiredService<WebSocketRoutes>();
+        var sessions = _sessions ??= services.GetRequiredService<WebSocketSessions>();
+        if (!routes.TryGet(head.Path, out var newHandler) || sessions.IsStopping)
+            return null;
+        var result = HandshakeValidator.Validate(head.Request, sessions.Handshake);
+        if (!result.IsAccepted)
+            return null;
+        // The factory reads the request (e.g. Authorization): it gets a throwaway HttpContext holding the parsed head.
+        var handler = await newHandler(RequestContext(head));
+        if (handler is null || !sessions.TryAdmit())
+            return null;
+        return (result, handler);
+    }
+
+    private DefaultHttpContext RequestContext(UpgradeRequestHead.Head head)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        var request = context.Request;
+        request.Method = head.Request.Method;
+        request.Protocol = head.Request.Protocol;
+        request.Path = head.Path;
+        request.QueryString = new QueryString(head.Query);
+        foreach (var (name, value) in head.Fields)
+            request.Headers.Append(name, value);
+        return context;
+    }
+
+    private static async ValueTask WriteSwitchingProtocolsAsync(ConnectionContext connection, HandshakeResult accepted)
+    {
+        var response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
+        foreach (var (name, value) in accepted.Headers)
+            response.Append(name).Append(": ").Append(value).Append("\r\n");
+        response.Append("\r\n");
+        var output = connection.Transport.Output;
+        output.Write(Encoding.Latin1.GetBytes(response.ToString()));
+        await output.FlushAsync();
+    }
+}

@@ -1,0 +1,46 @@
+using Akka.Configuration;
+using Broker.Core.Shards;
+
+namespace Broker.Core.Tests.Shards;
+
+public class ShardSettingsTests
+{
+    private static Config Defaults()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "hocon", "broker.hocon")))
+            dir = dir.Parent;
+        Assert.NotNull(dir);
+        return ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(dir.FullName, "hocon", "broker.hocon")));
+    }
+
+    [Fact]
+    public void Create_FromBrokerHocon_PinsEveryDefault()
+    {
+        Assert.Equal(new ShardSettings(
+            Count: Environment.ProcessorCount,
+            MaxQueuedDeliveries: 200_000,
+            MaxFlushDelay: TimeSpan.FromMilliseconds(2),
+            Throughput: 32), ShardSettings.Create(Defaults()));
+    }
+
+    [Fact]
+    public void Create_ExplicitCount_IsKept()
+    {
+        var config = ConfigurationFactory.ParseString("broker.shards.count = 3").WithFallback(Defaults());
+
+        Assert.Equal(3, ShardSettings.Create(config).Count);
+    }
+
+    [Theory]
+    [InlineData("broker.shards.count = -1")]
+    [InlineData("broker.shards.max-queued-deliveries = 0")]
+    [InlineData("broker.shards.max-flush-delay = 0ms")]
+    [InlineData("broker.shards.throughput = 0")]
+    public void Create_InvalidValue_Throws(string hocon)
+    {
+        var config = ConfigurationFactory.ParseString(hocon).WithFallback(Defaults());
+
+        Assert.Throws<ConfigurationException>(() => ShardSettings.Create(config));
+    }
+}
