@@ -25,6 +25,7 @@ internal sealed record LoadOptions
           --json               print the summary as one JSON object
           --report PATH        also write PATH.json (summary + per-second timeline) and PATH.svg (latency and throughput chart)
         usage: Broker.LoadTool --sweep-chart OUT.svg RUN.json...   latency vs throughput across runs (measure.sh --sweep)
+               Broker.LoadTool --run-chart OUT.svg RUN.json          redraw one run's chart from its JSON
         exit status: 0 clean run, 1 gaps, losses, errors or disconnects, 2 bad options
         """;
 

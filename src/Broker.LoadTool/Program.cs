@@ -14,6 +14,12 @@ if (args is ["--sweep-chart", var chart, .. var runs])
     Console.Error.WriteLine($"wrote {chart}");
     return 0;
 }
+if (args is ["--run-chart", var runChart, var run])
+{
+    File.WriteAllText(runChart, RunReport.RunChart(RunReport.Read(run)));
+    Console.Error.WriteLine($"wrote {runChart}");
+    return 0;
+}
 
 LoadOptions options;
 try

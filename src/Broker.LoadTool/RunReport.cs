@@ -5,7 +5,7 @@ namespace Broker.LoadTool;
 /// <summary>
 /// <c>--report PATH</c>: a fan-out run's summary with its per-second timeline as PATH.json, and PATH.svg charting the
 /// latency percentiles over time and deliveries per second. <c>--sweep-chart OUT.svg RUN.json...</c> draws latency
-/// against throughput across several runs (measure.sh --sweep).
+/// against throughput across several runs (measure.sh --sweep); <c>--run-chart OUT.svg RUN.json</c> redraws one run's chart.
 /// </summary>
 internal static class RunReport
 {
@@ -33,28 +33,39 @@ internal static class RunReport
             .Render(Subtitle(run) + $"; whole window p50 {run.LatencyP50Ms:F2} ms, p99 {run.LatencyP99Ms:F2} ms, {run.DeliveriesPerSecond:N0} deliveries/s");
     }
 
-    /// <summary>Latency against throughput, one point per run of a rate sweep, sorted by throughput.</summary>
+    /// <summary>
+    /// Latency against throughput, one point per run of a rate sweep, sorted by throughput. A run without latency samples
+    /// (a publisher so far behind schedule that every send time fell into the warm-up) has no point; the subtitle names it.
+    /// </summary>
     public static string SweepChart(IReadOnlyList<LoadSummary> runs)
     {
         var sorted = runs.OrderBy(r => r.DeliveriesPerSecond).ToArray();
+        var measured = sorted.Where(r => r.LatencySamples > 0).ToArray();
+        var unmeasured = sorted.Where(r => r.LatencySamples == 0).Select(Rate).ToArray();
         var first = sorted[0];
         return new SvgPlot(Width, $"Latency vs throughput: {first.Publishers} publisher(s) → {first.Subscribers} subscriber(s), {first.Topics} topic(s), {first.Size}-byte data")
             .Panel("Publish → deliver latency at each publish rate", "deliveries per second", "ms",
-                new SvgPlot.Series("p50", sorted.Select(r => (r.DeliveriesPerSecond, r.LatencyP50Ms)).ToArray()),
-                new SvgPlot.Series("p99", sorted.Select(r => (r.DeliveriesPerSecond, r.LatencyP99Ms)).ToArray()),
-                new SvgPlot.Series("p99.9", sorted.Select(r => (r.DeliveriesPerSecond, r.LatencyP999Ms)).ToArray()))
-            .Render(Subtitle(first) + $"; rates {string.Join(", ", sorted.Select(r => r.Rate > 0 ? $"{r.Rate:N0}/s" : "max"))}");
+                new SvgPlot.Series("p50", measured.Select(r => (r.DeliveriesPerSecond, r.LatencyP50Ms)).ToArray()),
+                new SvgPlot.Series("p99", measured.Select(r => (r.DeliveriesPerSecond, r.LatencyP99Ms)).ToArray()),
+                new SvgPlot.Series("p99.9", measured.Select(r => (r.DeliveriesPerSecond, r.LatencyP999Ms)).ToArray()))
+            .Render(Subtitle(first) + $"; rates {string.Join(", ", sorted.Select(Rate))}"
+                + (unmeasured.Length > 0 ? $"; no latency samples at {string.Join(", ", unmeasured)}" : ""));
     }
+
+    private static string Rate(LoadSummary run) => run.Rate > 0 ? $"{run.Rate:N0}/s" : "max";
 
     public static void WriteSweepChart(string output, IReadOnlyList<string> runFiles)
     {
-        var runs = runFiles.Select(f => JsonSerializer.Deserialize<LoadSummary>(File.ReadAllText(f), Json)
-            ?? throw new ArgumentException($"{f} is not a load summary")).ToArray();
+        var runs = runFiles.Select(Read).ToArray();
         if (runs.Length == 0)
             throw new ArgumentException("--sweep-chart needs at least one run's JSON");
         File.WriteAllText(output, SweepChart(runs));
     }
 
+    /// <summary>A run's summary as <see cref="Write"/> saved it.</summary>
+    public static LoadSummary Read(string file) =>
+        JsonSerializer.Deserialize<LoadSummary>(File.ReadAllText(file), Json) ?? throw new ArgumentException($"{file} is not a load summary");
+
     private static string Subtitle(LoadSummary run) =>
-        $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, 1-min load average {run.LoadAverage:F1}";
+        $"{Environment.ProcessorCount} cores, 1-min load average {run.LoadAverage:F1} during the run";
 }

@@ -13,7 +13,7 @@ internal sealed class SvgPlot(int width, string title)
     private const int PanelHeight = 220;
     private const int Left = 70;
     private const int Right = 20;
-    private const int Top = 50;
+    private const int Top = 84; // room for the title, the subtitle and the first panel's heading and legend
     private const int Gap = 60;
     private static readonly string[] Colors = ["#2f6fdb", "#d9480f", "#2b8a3e", "#862e9c"];
     private readonly List<XElement> _elements = [];

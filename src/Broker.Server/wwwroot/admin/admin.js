@@ -80,7 +80,7 @@ function renderNodes(nodes) {
     row.dataset.address = node.address;
     row.dataset.state = state;
     const cells = [
-      [node.address + (node.self ? ' (answering)' : ''), 'address'],
+      [shortAddress(node.address) + (node.self ? ' (answering)' : ''), 'address'],
       [STATE_TEXT[state] ?? state, 'status'],
       [s ? uptime(s.uptimeSeconds) : '–', 'uptime'],
       [s ? formatNumber(s.connections) : '–', 'connections num'],
@@ -115,7 +115,7 @@ function renderCharts(nodes) {
     const item = document.createElement('span');
     const swatch = document.createElement('i');
     swatch.style.background = COLORS[i % COLORS.length];
-    item.append(swatch, node.address);
+    item.append(swatch, shortAddress(node.address));
     return item;
   }));
 }
@@ -146,6 +146,11 @@ function renderTopics(nodes) {
       return row;
     });
   $('#topics tbody').replaceChildren(...rows);
+}
+
+/** akka.tcp://broker@10.0.0.1:4053 → 10.0.0.1:4053 (the full address stays in the row's data-address). */
+function shortAddress(address) {
+  return address.replace(/^akka(\.tcp)?:\/\/[^@]+@?/, '') || address;
 }
 
 function uptime(seconds) {
