@@ -7,6 +7,7 @@ using Broker.Core.Settings;
 using Broker.Protocol;
 using Broker.Protocol.Compression;
 using Broker.Core.Tests.PubSub;
+using Broker.Core.Tests.Shards;
 
 namespace Broker.Core.Tests.Connections;
 
@@ -20,7 +21,7 @@ public sealed class ConnectionSupervisorTests : TestKit
     [Fact]
     public async Task Open_AfterCloseAll_ClosesNewConnectionWith1001()
     {
-        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings));
+        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings, TestShards.Start(Sys)));
         var toServer = new Pipe();
         var toClient = new Pipe();
         var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { }, EchoHandler.Instance,
