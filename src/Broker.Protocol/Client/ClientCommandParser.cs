@@ -22,6 +22,9 @@ public static class ClientCommandParser
     /// <summary>The longest token accepted by connect and refresh, in JSON characters.</summary>
     public const int MaxTokenLength = 8192;
 
+    /// <summary>Longest <c>id</c>, as its raw JSON value (a string's quotes and escapes count); longer is bad_request.</summary>
+    public const int MaxIdBytes = 128;
+
     // Maximum depth of data; deeper nesting is bad_json rather than a stack risk.
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
@@ -77,10 +80,13 @@ public static class ClientCommandParser
                         fields.Type = TypeOf(ref reader);
                     break;
                 case Key.Id:
-                    if (kind is JsonTokenType.Number or JsonTokenType.String)
-                        fields.Id = value;
-                    else
+                    // An id is echoed in every reply to the command, so a long one is refused, and not echoed.
+                    if (kind is not (JsonTokenType.Number or JsonTokenType.String))
                         fields.BadId = true;
+                    else if (value.Length > MaxIdBytes)
+                        fields.BadId = fields.LongId = true;
+                    else
+                        fields.Id = value;
                     break;
                 case Key.Topic:
                     fields.TopicKind = kind;
@@ -129,7 +135,8 @@ public static class ClientCommandParser
     private static ClientCommand Validate(in Fields fields)
     {
         if (fields.BadId)
-            return Fail(ClientError.BadRequest, "'id' must be a number or a string", default);
+            return Fail(ClientError.BadRequest,
+                fields.LongId ? $"'id' is longer than {MaxIdBytes} bytes" : "'id' must be a number or a string", default);
         if ((fields.Seen & Key.Type) == 0)
             return Fail(ClientError.BadRequest, "'type' is missing", fields.Id);
         if (fields.TypeKind != JsonTokenType.String)
@@ -213,6 +220,7 @@ public static class ClientCommandParser
         public ClientCommandType Type;
         public ReadOnlySequence<byte> Id;
         public bool BadId;
+        public bool LongId;
         public JsonTokenType TopicKind;
         public string? Topic;
         public ReadOnlySequence<byte> Data;

@@ -42,6 +42,8 @@ internal sealed class CommandParserTarget : IFuzzTarget
             throw new FuzzInvariantException($"accepted topic breaks the rules: {reason}");
         CheckSlice(command.Id, text.Length, "id");
         CheckSlice(command.Data, text.Length, "data");
+        if (command.Id.Length > ClientCommandParser.MaxIdBytes)
+            throw new FuzzInvariantException($"accepted an id of {command.Id.Length} bytes");
     }
 
     private static void CheckSlice(in System.Buffers.ReadOnlySequence<byte> slice, int inputLength, string name)

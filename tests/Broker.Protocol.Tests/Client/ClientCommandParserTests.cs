@@ -70,6 +70,22 @@ public class ClientCommandParserTests
         Assert.Equal(Encoding.UTF8.GetBytes(data), split.Data.ToArray());
     }
 
+    [Theory]
+    [InlineData(126, ClientError.None)]  // 126 characters + 2 quotes = 128 bytes: allowed
+    [InlineData(127, ClientError.BadRequest)]
+    [InlineData(100_000, ClientError.BadRequest)]
+    public void Parse_LongId_BadRequestWithoutEchoingIt(int length, ClientError expected)
+    {
+        var command = Parse("{\"type\":\"ping\",\"id\":\"" + new string('i', length) + "\"}");
+
+        Assert.Equal(expected, command.Error);
+        if (expected != ClientError.None)
+        {
+            Assert.True(command.Id.IsEmpty);
+            Assert.Equal("'id' is longer than 128 bytes", command.ErrorMessage);
+        }
+    }
+
     [Fact]
     public void Parse_HugeTopic_ReturnsBadTopic()
     {
