@@ -163,6 +163,9 @@ public sealed class RedisLease : Lease
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectTimeout = (int)_redis.ConnectTimeout.TotalMilliseconds;
         options.AsyncTimeout = (int)_operationTimeout.TotalMilliseconds;
+        // Back after a Redis restart as quickly as the backplane: a decision taken then must not find the lease offline.
+        options.ReconnectRetryPolicy = new ExponentialRetry(
+            (int)_redis.ReconnectBackoff.TotalMilliseconds, (int)_redis.ReconnectMaxBackoff.TotalMilliseconds);
         options.ClientName = "broker-lease";
         return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
     }
