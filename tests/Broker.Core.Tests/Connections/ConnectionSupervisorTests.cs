@@ -20,7 +20,7 @@ public sealed class ConnectionSupervisorTests : TestKit
     [Fact]
     public async Task Open_AfterCloseAll_ClosesNewConnectionWith1001()
     {
-        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings));
+        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings, Shards.TestShards.Start(Sys)));
         var toServer = new Pipe();
         var toClient = new Pipe();
         var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { }, EchoHandler.Instance,
