@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Broker.Core.Backplane;
 using Broker.Protocol.Client;
 using StackExchange.Redis;
 
@@ -6,6 +7,9 @@ namespace Broker.Redis;
 
 public sealed partial class RedisBackplane
 {
+    // Channel payload (PublishScript): 8-byte offset, then the fixed-length epoch, then the data.
+    private const int HeaderLength = sizeof(long) + Epochs.Length;
+
     // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
     // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
@@ -34,6 +38,7 @@ public sealed partial class RedisBackplane
             var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
             var subscription = new Subscription(pattern, wildcard, queue);
             _subscriptions.Add(pattern, subscription);
+            TrackExact(pattern, subscribed: true);
             // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
             queue.OnMessage(message => OnMessage(subscription, message));
             await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false); // travels behind the SUBSCRIBE
@@ -59,6 +64,7 @@ public sealed partial class RedisBackplane
             if (!_subscriptions.Remove(pattern, out var subscription)) return;
             // Inactive first: the queue may still hold messages; they are dropped, not delivered after the unsubscribe.
             subscription.Active = false;
+            TrackExact(pattern, subscribed: false);
             _gate?.Forget(topic => _subscriptions.Values.Any(s => s.Covers(topic)));
             await Quietly(async () =>
             {
@@ -80,7 +86,7 @@ public sealed partial class RedisBackplane
         if (topic is null || !subscription.Covers(topic)) return;
 
         ReadOnlyMemory<byte> payload = message.Message;
-        if (payload.Length < sizeof(long))
+        if (payload.Length < HeaderLength)
         {
             Log.MalformedMessage(_logger, message.Channel.ToString(), payload.Length);
             return;
@@ -88,7 +94,7 @@ public sealed partial class RedisBackplane
         var offset = BinaryPrimitives.ReadInt64BigEndian(payload.Span);
         try
         {
-            _gate!.Deliver(topic, offset, payload[sizeof(long)..]);
+            _gate!.Deliver(topic, payload.Span[sizeof(long)..HeaderLength], offset, payload[HeaderLength..]);
         }
         catch (Exception e)
         {

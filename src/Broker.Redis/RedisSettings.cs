@@ -8,7 +8,6 @@ public sealed record RedisSettings(
     string Password,
     bool Tls,
     string KeyPrefix,
-    int HistoryLength,
     TimeSpan ConnectTimeout,
     TimeSpan OperationTimeout,
     TimeSpan ReconnectBackoff,
@@ -24,15 +23,12 @@ public sealed record RedisSettings(
             Password: Required(redis, "password").GetString() ?? "",
             Tls: Required(redis, "tls").GetBoolean(),
             KeyPrefix: Required(redis, "key-prefix").GetString() ?? "",
-            HistoryLength: Required(redis, "history-length").GetInt(),
             ConnectTimeout: Required(redis, "connect-timeout").GetTimeSpan(),
             OperationTimeout: Required(redis, "operation-timeout").GetTimeSpan(),
             ReconnectBackoff: Required(redis, "reconnect-backoff").GetTimeSpan(),
             ReconnectMaxBackoff: Required(redis, "reconnect-max-backoff").GetTimeSpan());
         if (string.IsNullOrWhiteSpace(settings.Endpoint))
             throw new ConfigurationException("broker.redis.endpoint is empty");
-        if (settings.HistoryLength < 1)
-            throw new ConfigurationException("broker.redis.history-length must be at least 1");
         return settings;
     }
 

@@ -19,6 +19,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     private readonly OutboundQueue _queue;
     private readonly PooledFrameWriter _frames = new();
     private readonly ReadPump _readPump;
+    private DeliveryHoldBack? _holdBack;
     private Task _readTask = Task.CompletedTask;
     private Task _writeTask = Task.CompletedTask;
 
@@ -38,6 +39,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     IActorContext IConnectionContext.ActorContext => Context;
 
     string? IConnectionContext.Subprotocol => _setup.Subprotocol;
+
+    DeliveryHoldBack IConnectionContext.HoldBack => _holdBack ??= new DeliveryHoldBack();
 
     // The write pump starts first and the codec is built here rather than in the constructor: if building it fails,
     // the actor still stops through PostStop, whose 1011 Close the running write pump delivers.
@@ -68,12 +71,20 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     private void Open()
     {
         Receive<Connection.BytesReceived>(OnBytesReceived);
-        Receive<Connection.Deliver>(d => ((IConnectionContext)this).Deliver(d.Frame));
+        Receive<Connection.Deliver>(OnDeliver);
         Receive<Connection.Send>(s => ((IConnectionContext)this).Send(s.OpCode, s.Payload.Span));
         Receive<Connection.Close>(c => BecomeClosing(c.Status, discardQueued: false));
         Receive<Connection.HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<Connection.TransportFailed>(OnTransportFailed);
         ReceiveAny(OnOther);
+    }
+
+    // A topic whose subscribe is still being answered (DeliveryHoldBack) holds its live frames until the ack is out.
+    private void OnDeliver(Connection.Deliver deliver)
+    {
+        if (_holdBack is { IsEmpty: false } holdBack && holdBack.TryHold(deliver.Frame))
+            return;
+        ((IConnectionContext)this).Deliver(deliver.Frame);
     }
 
     private void OnOther(object message)

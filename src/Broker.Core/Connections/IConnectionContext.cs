@@ -26,6 +26,9 @@ public interface IConnectionContext
     /// <summary>Queues a frame shared with other connections, without copying it.</summary>
     void Deliver(SharedFrame frame);
 
+    /// <summary>Holds a topic's live deliveries while its subscribe ack and replay are written (allocated on first use).</summary>
+    DeliveryHoldBack HoldBack { get; }
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }

@@ -33,8 +33,12 @@ public sealed partial class PubSubHandler
                 Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
             return;
         }
+        // The first subscribe of a concrete topic holds its live frames until the ack (with epoch and offset) is out.
+        var holding = !held && !TopicName.IsPattern(key);
+        if (holding)
+            connection.HoldBack.Start(key);
         _held.Add(key);
-        Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
+        Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull(), command.Since, holding));
         _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
     }
 
@@ -54,7 +58,13 @@ public sealed partial class PubSubHandler
 
     private void OnSubscribed(IConnectionContext connection, string key)
     {
-        if (Answered(key) is { Id: { } id })
+        var answered = Answered(key);
+        if (!TopicName.IsPattern(key) && answered is { } reply)
+        {
+            ReadPosition(connection, key, reply);
+            return;
+        }
+        if (answered is { Id: { } id })
             Ack(connection, id, key, offset: null);
         PublishDeferred(connection);
     }
@@ -69,6 +79,8 @@ public sealed partial class PubSubHandler
     private void OnSubscribeRejected(IConnectionContext connection, string key)
     {
         var answered = Answered(key);
+        if (answered is { Holding: true })
+            connection.HoldBack.Release(key, long.MaxValue);
         if (!IsPending(key, subscribeOnly: true))
             _held.Remove(key);
         Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
@@ -116,5 +128,5 @@ public sealed partial class PubSubHandler
         return false;
     }
 
-    private readonly record struct PendingReply(bool IsSubscribe, byte[]? Id);
+    private readonly record struct PendingReply(bool IsSubscribe, byte[]? Id, StreamPosition? Since = null, bool Holding = false);
 }

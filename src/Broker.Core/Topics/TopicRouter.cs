@@ -19,19 +19,28 @@ public sealed class TopicRouter : IBackplaneSink
     private volatile PatternRoute[] _patterns = [];
 
     /// <inheritdoc />
-    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data)
+    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data) =>
+        Route(topic, (offset, data), static (topic, message) => Encode(topic, message.offset, message.data));
+
+    /// <inheritdoc />
+    public void Reset(string topic, string epoch) =>
+        Route(topic, epoch, static (topic, epoch) =>
+            new Connection.Deliver(new SharedFrame(ServerMessageWriter.EncodeResetFrame(topic, epoch))));
+
+    // Encodes at most once, and only when some key matches (static lambdas: nothing allocated per call but the frame).
+    private void Route<TState>(string topic, TState state, Func<string, TState, Connection.Deliver> encode)
     {
         Connection.Deliver? message = null;
         if (_exact.TryGetValue(topic, out var actor))
         {
-            message = Encode(topic, offset, data);
+            message = encode(topic, state);
             actor.Tell(message, ActorRefs.NoSender);
         }
         foreach (var route in _patterns)
         {
             if (!TopicPattern.Matches(route.Pattern, topic))
                 continue;
-            message ??= Encode(topic, offset, data);
+            message ??= encode(topic, state);
             route.Actor.Tell(message, ActorRefs.NoSender);
         }
     }

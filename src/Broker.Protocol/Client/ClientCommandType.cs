@@ -13,4 +13,6 @@ public enum ClientCommandType : byte
     Publish,
     /// <summary><c>ping</c>: an application-level round trip answered with an ack.</summary>
     Ping,
+    /// <summary><c>history</c>: the retained messages of a concrete topic (all, the last <c>limit</c>, or after <c>since</c>).</summary>
+    History,
 }

@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Settings;
 using Broker.Core.Topics;
 using Broker.Redis;
 using AkkaConfig = Akka.Configuration.Config;
@@ -24,12 +25,14 @@ internal static class BackplaneSelection
         switch (type)
         {
             case "memory":
-                services.AddSingleton<IBackplane, InMemoryBackplane>();
+                services.AddSingleton<IBackplane>(provider =>
+                    new InMemoryBackplane(provider.GetRequiredService<BrokerSettings>().Namespaces));
                 break;
             case "redis":
                 var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
                 services.AddSingleton<IBackplane>(provider =>
-                    new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>()));
+                    new RedisBackplane(redis, provider.GetRequiredService<BrokerSettings>().Namespaces,
+                        provider.GetRequiredService<ILogger<RedisBackplane>>()));
                 break;
             default:
                 throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");
