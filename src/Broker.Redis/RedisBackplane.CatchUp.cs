@@ -61,32 +61,34 @@ public sealed partial class RedisBackplane
 
     private async Task<int> CatchUpAsync(EpochGate gate, string topic, TopicPosition last)
     {
-        HistoryPage page;
+        var size = Math.Max(_namespaces.Resolve(topic).History.Size, 1);
         try
         {
-            var size = _namespaces.Resolve(topic).History.Size;
-            page = await ReadHistoryAsync(topic, last.Offset, Math.Max(size, 1)).ConfigureAwait(false);
+            var page = await ReadHistoryAsync(topic, last.Offset, size).ConfigureAwait(false);
+            var now = page.Position;
+            if (now.Epoch == last.Epoch)
+            {
+                if (page.IsWholeAfter(last.Offset))
+                {
+                    gate.Release(topic, now.Epoch, page.Messages, reset: false);
+                    return page.Messages.Count;
+                }
+                // History no longer reaches back: a reset, then live from what Redis has now.
+                gate.Release(topic, now.Epoch, [], reset: true, resetAt: now.Offset);
+                return 0;
+            }
+            // A new epoch (Redis lost its data, or the keys expired): a reset, then the new epoch from offset 1.
+            var fresh = await ReadHistoryAsync(topic, 0, size).ConfigureAwait(false);
+            var whole = fresh.Position.Epoch == now.Epoch && fresh.IsWholeAfter(0);
+            gate.Release(topic, fresh.Position.Epoch, whole ? fresh.Messages : [], reset: true,
+                resetAt: whole ? 0 : fresh.Position.Offset);
+            return whole ? fresh.Messages.Count : 0;
         }
         catch (BackplaneUnavailableException)
         {
-            gate.Release(topic, last.Epoch, [], lost: false);
+            // Lost again: let live traffic through; the next restore catches up from the last offset handed on.
+            gate.Release(topic, last.Epoch, [], reset: false);
             return 0;
         }
-        var now = page.Position;
-        if (now.Epoch == last.Epoch && now.Offset <= last.Offset)
-        {
-            gate.Release(topic, last.Epoch, [], lost: false);
-            return 0;
-        }
-        var complete = now.Epoch == last.Epoch && page.Messages.Count > 0 && page.Messages[0].Offset == last.Offset + 1
-                       && page.Messages[^1].Offset == now.Offset;
-        if (complete)
-        {
-            gate.Release(topic, now.Epoch, page.Messages, lost: false);
-            return page.Messages.Count;
-        }
-        // Lost: the subscribers hear a reset and continue after what Redis has now.
-        gate.Release(topic, now.Epoch, [new HistoryMessage(now.Offset, default)], lost: true);
-        return 0;
     }
 }

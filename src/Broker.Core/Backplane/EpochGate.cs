@@ -76,11 +76,12 @@ public sealed class EpochGate(IBackplaneSink sink)
     }
 
     /// <summary>
-    /// Ends a <see cref="Hold"/>: hands on <paramref name="replay"/> (what history had of <paramref name="epoch"/>),
-    /// or a reset to <paramref name="epoch"/> when <paramref name="lost"/>, then the live messages held meanwhile,
-    /// each through the usual order and de-duplication rules.
+    /// Ends a <see cref="Hold"/>: when <paramref name="reset"/>, first a reset to <paramref name="epoch"/> with
+    /// everything up to <paramref name="resetAt"/> counted as handed on; then <paramref name="replay"/> (what history
+    /// had of <paramref name="epoch"/>), then the live messages held meanwhile, each through the usual order and
+    /// de-duplication rules.
     /// </summary>
-    public void Release(string topic, string epoch, IReadOnlyList<HistoryMessage> replay, bool lost)
+    public void Release(string topic, string epoch, IReadOnlyList<HistoryMessage> replay, bool reset, long resetAt = 0)
     {
         if (!_cursors.TryGetValue(topic, out var cursor))
             return;
@@ -88,18 +89,15 @@ public sealed class EpochGate(IBackplaneSink sink)
         {
             var held = cursor.Held;
             cursor.Held = null;
-            if (lost)
+            if (reset)
             {
                 cursor.Epoch = epoch;
-                cursor.Last = replay.Count > 0 ? replay[^1].Offset : cursor.Last;
+                cursor.Last = resetAt;
                 sink.Reset(topic, epoch);
             }
-            else
-            {
-                var bytes = Encoding.ASCII.GetBytes(epoch);
-                foreach (var message in replay)
-                    Pass(topic, cursor, bytes, message.Offset, message.Data);
-            }
+            var bytes = Encoding.ASCII.GetBytes(epoch);
+            foreach (var message in replay)
+                Pass(topic, cursor, bytes, message.Offset, message.Data);
             foreach (var message in held ?? [])
                 Pass(topic, cursor, Encoding.ASCII.GetBytes(message.Epoch), message.Offset, message.Data);
         }

@@ -65,17 +65,10 @@ public sealed partial class PubSubHandler
         PublishDeferred(connection);
     }
 
-    // The replay is whole: same epoch, nothing newer than the topic's latest, and history reaches from since+1 to it.
-    private static bool Covers(StreamPosition since, HistoryPage page)
-    {
-        var (epoch, latest) = page.Position;
-        if (!string.Equals(since.Epoch, epoch, StringComparison.Ordinal) || since.Offset > latest)
-            return false;
-        if (since.Offset == latest)
-            return true;
-        var messages = page.Messages;
-        return messages.Count > 0 && messages[0].Offset == since.Offset + 1 && messages[^1].Offset == latest;
-    }
+    // The replay is whole: same epoch, not ahead of the topic, and history reaches from since+1 to the latest.
+    private static bool Covers(StreamPosition since, HistoryPage page) =>
+        string.Equals(since.Epoch, page.Position.Epoch, StringComparison.Ordinal)
+        && since.Offset <= page.Position.Offset && page.IsWholeAfter(since.Offset);
 
     // Without an epoch the client could not recover later: undo the subscription and let it retry.
     private void OnPositionFailed(IConnectionContext connection, PubSub.PositionFailed failed)
