@@ -36,7 +36,8 @@ public sealed class TestCluster : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>
-    /// Test-friendly settings, set the way an operator would (environment): an API key, a short topic TTL so released
+    /// Test-friendly settings, set the way an operator would (environment): an API key, history of 1,000 messages per
+    /// topic, a short topic TTL so released
     /// Redis channels are observable quickly, and a short split-brain-resolver stability window so a crashed node is
     /// downed within seconds (the default 15 s only makes the tests slower).
     /// </summary>
@@ -45,6 +46,8 @@ public sealed class TestCluster : IAsyncDisposable
         ["BROKER__HTTP__API_KEY"] = ApiKey,
         ["BROKER__PUBSUB__TOPIC_IDLE_TTL"] = "200ms",
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER"] = "2s",
+        // Room for the recovery tests' reconnect schedules without history trimming what a client missed.
+        ["BROKER__NAMESPACES__DEFAULT__HISTORY__SIZE"] = "1000",
     };
 
     public static async Task<TestCluster> StartAsync(int nodes)

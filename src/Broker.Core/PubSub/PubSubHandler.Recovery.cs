@@ -57,7 +57,9 @@ public sealed partial class PubSubHandler
             foreach (var message in page.Messages)
                 connection.Deliver(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
         }
-        if (positioned.Holding)
+        if (positioned.Holding && !_held.Contains(key))
+            connection.HoldBack.Cancel(key); // unsubscribed meanwhile: what was held is not for this client any more
+        else if (positioned.Holding)
         {
             foreach (var frame in connection.HoldBack.Release(key, position.Offset))
                 connection.Deliver(frame);
@@ -76,7 +78,7 @@ public sealed partial class PubSubHandler
         _positioning--;
         var key = failed.Topic;
         if (failed.Holding)
-            connection.HoldBack.Release(key, long.MaxValue);
+            connection.HoldBack.Cancel(key);
         if (_held.Remove(key))
         {
             Await(key, new PendingReply(IsSubscribe: false, Id: null));

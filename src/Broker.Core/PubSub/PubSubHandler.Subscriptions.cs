@@ -80,7 +80,7 @@ public sealed partial class PubSubHandler
     {
         var answered = Answered(key);
         if (answered is { Holding: true })
-            connection.HoldBack.Release(key, long.MaxValue);
+            connection.HoldBack.Cancel(key);
         if (!IsPending(key, subscribeOnly: true))
             _held.Remove(key);
         Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
