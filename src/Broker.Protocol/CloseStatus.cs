@@ -42,4 +42,10 @@ public enum CloseStatus : ushort
     HeartbeatTimeout = 4001,
     /// <summary>4002: the client kept breaking limits (rate, errors) after being told with error replies.</summary>
     TooManyViolations = 4002,
+    /// <summary>4003: authentication failed: an invalid token, no connect in time, or a command before connect while anonymous connections are denied.</summary>
+    AuthenticationFailed = 4003,
+    /// <summary>4005: the connection's token expired without a refresh; reconnect with a fresh token.</summary>
+    TokenExpired = 4005,
+    /// <summary>4006: the server API disconnected this user (POST /api/users/{user}/disconnect).</summary>
+    DisconnectedByServer = 4006,
 }

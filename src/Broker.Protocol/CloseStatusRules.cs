@@ -15,7 +15,7 @@ public static class CloseStatusRules
     {
         CloseStatus.GoingAway or CloseStatus.AbnormalClosure or CloseStatus.InternalServerError
             or CloseStatus.ServiceRestart or CloseStatus.TryAgainLater or CloseStatus.BadGateway
-            or CloseStatus.SlowConsumer or CloseStatus.HeartbeatTimeout => true,
+            or CloseStatus.SlowConsumer or CloseStatus.HeartbeatTimeout or CloseStatus.TokenExpired => true,
         _ => false,
     };
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Broker.Core.Backplane;
+using Broker.Core.Metrics;
 using Broker.Protocol.Client;
 using StackExchange.Redis;
 
@@ -7,8 +8,9 @@ namespace Broker.Redis;
 
 public sealed partial class RedisBackplane
 {
-    // Channel payload (PublishScript): 8-byte offset, then the fixed-length epoch, then the data.
-    private const int HeaderLength = sizeof(long) + Epochs.Length;
+    // Channel payload (PublishScript): 8-byte offset, 8-byte publish time, the fixed-length epoch, then the data.
+    private const int EpochStart = 2 * sizeof(long);
+    private const int HeaderLength = EpochStart + Epochs.Length;
 
     // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
     // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
@@ -92,9 +94,10 @@ public sealed partial class RedisBackplane
             return;
         }
         var offset = BinaryPrimitives.ReadInt64BigEndian(payload.Span);
+        _timings.Lag.Observe(BackplaneTimings.SecondsSince(BinaryPrimitives.ReadInt64BigEndian(payload.Span[sizeof(long)..])));
         try
         {
-            _gate!.Deliver(topic, payload.Span[sizeof(long)..HeaderLength], offset, payload[HeaderLength..]);
+            _gate!.Deliver(topic, payload.Span[EpochStart..HeaderLength], offset, payload[HeaderLength..]);
         }
         catch (Exception e)
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Broker.Core.Backplane;
+using Broker.Core.Metrics;
 using Broker.Core.Namespaces;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -19,12 +21,15 @@ public sealed partial class RedisBackplane : IBackplane
     private ConnectionMultiplexer? _redis;
     private volatile bool _disposed;
     private EpochGate? _gate;
+    private readonly BackplaneTimings _timings;
 
     /// <summary>A backplane keeping each topic's history, offset and epoch as <paramref name="namespaces"/> say.</summary>
-    public RedisBackplane(RedisSettings settings, NamespaceTable namespaces, ILogger<RedisBackplane> logger)
+    public RedisBackplane(RedisSettings settings, NamespaceTable namespaces, ILogger<RedisBackplane> logger,
+        BackplaneTimings? timings = null)
     {
         _settings = settings;
         _namespaces = namespaces;
+        _timings = timings ?? BackplaneTimings.None;
         _logger = logger;
         _names = new RedisNames(settings.KeyPrefix);
     }
@@ -69,13 +74,16 @@ public sealed partial class RedisBackplane : IBackplane
         cancellationToken.ThrowIfCancellationRequested();
         var history = _namespaces.Resolve(topic).History;
         RedisKey[] keys = [_names.MetaKey(topic), _names.HistoryKey(topic)];
-        RedisValue[] args = [data, history.Size, _names.ChannelName(topic), Epochs.New(), Milliseconds(history.Ttl)];
+        RedisValue[] args = [data, history.Size, _names.ChannelName(topic), Epochs.New(), Milliseconds(history.Ttl),
+            BackplaneTimings.NowMicroseconds()];
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var pending = redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Text, keys, args);
             var result = cancellationToken.CanBeCanceled
                 ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false)
                 : await pending.ConfigureAwait(false);
+            _timings.Publish.Observe(BackplaneTimings.SecondsSinceTimestamp(started));
             return (long)result;
         }
         catch (RedisException e)

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Broker.Core.Settings;
 
 namespace Broker.Redis;
 
@@ -16,22 +17,19 @@ public sealed record RedisSettings(
     /// <summary>Reads <c>broker.redis</c> from the node's whole config; a missing key is an error, not a hidden default.</summary>
     public static RedisSettings Create(Config config)
     {
-        var redis = config.GetConfig("broker.redis")
-                    ?? throw new ConfigurationException("missing config section broker.redis");
-        var settings = new RedisSettings(
-            Endpoint: Required(redis, "endpoint").GetString(),
-            Password: Required(redis, "password").GetString() ?? "",
-            Tls: Required(redis, "tls").GetBoolean(),
-            KeyPrefix: Required(redis, "key-prefix").GetString() ?? "",
-            ConnectTimeout: Required(redis, "connect-timeout").GetTimeSpan(),
-            OperationTimeout: Required(redis, "operation-timeout").GetTimeSpan(),
-            ReconnectBackoff: Required(redis, "reconnect-backoff").GetTimeSpan(),
-            ReconnectMaxBackoff: Required(redis, "reconnect-max-backoff").GetTimeSpan());
-        if (string.IsNullOrWhiteSpace(settings.Endpoint))
-            throw new ConfigurationException("broker.redis.endpoint is empty");
-        return settings;
+        var redis = SettingsSection.Of(config, "broker.redis");
+        var backoff = redis.Duration("reconnect-backoff");
+        var maxBackoff = redis.Duration("reconnect-max-backoff");
+        if (maxBackoff < backoff)
+            throw redis.Invalid("reconnect-max-backoff", "must not be shorter than reconnect-backoff");
+        return new RedisSettings(
+            Endpoint: redis.NonEmptyString("endpoint"),
+            Password: redis.String("password"),
+            Tls: redis.Switch("tls"),
+            KeyPrefix: redis.String("key-prefix"),
+            ConnectTimeout: redis.Duration("connect-timeout"),
+            OperationTimeout: redis.Duration("operation-timeout"),
+            ReconnectBackoff: backoff,
+            ReconnectMaxBackoff: maxBackoff);
     }
-
-    private static Akka.Configuration.Hocon.HoconValue Required(Config section, string key) =>
-        section.HasPath(key) ? section.GetValue(key) : throw new ConfigurationException($"missing broker.redis.{key}");
 }

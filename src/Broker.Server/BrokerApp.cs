@@ -3,8 +3,12 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 using Broker.Server.Api;
+using Broker.Server.Auth;
 using Broker.Server.Demo;
+using Broker.Server.Metrics;
+using Broker.Server.Operations;
 using Broker.Server.PubSub;
 using Broker.Protocol.Handshake;
 using Broker.Server.Cluster;
@@ -22,17 +26,46 @@ internal static class BrokerApp
     public static WebApplication Build(AkkaConfig config)
     {
         var settings = BrokerSettings.Create(config);
+        var ops = OpsSettings.Create(config);
+        // Every section is validated at startup, also broker.redis while the memory backplane is in use: a typo in a
+        // setting that is not used yet should not wait for the day it is.
+        _ = Broker.Redis.RedisSettings.Create(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
-        // stdout carries exactly one line ("Broker listening on ..."), which scripts and tests parse; logs go to stderr.
+        // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
+        // another), which scripts and tests parse; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.UseBrokerFormat(ops.JsonLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port));
+        var certificate = settings.Http.Tls is { } tls
+            ? new CertificateReloader(tls, LoggerFactory.Create(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)).CreateLogger("Broker.Tls"))
+            : null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+            {
+                // With broker.http.tls the port serves HTTPS and wss only.
+                if (certificate is not null)
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
+            });
+            // The metrics port is plain HTTP for the scraper on a private network (docs/metrics.md).
+            if (ops.MetricsPort != 0)
+                kestrel.Listen(ParseAddress(settings.Http.Host), ops.MetricsPort);
+        });
+        if (certificate is not null)
+            builder.Services.AddSingleton(certificate); // disposed with the host
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton<NodeRestart>();
+        var metrics = new BrokerMetrics();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(metrics.Timings);
+        // Created (and disposed) by the container: the shard threads outlive the ActorSystem that runs on them.
+        builder.Services.AddSingleton(_ => new ShardSet(ShardSettings.Create(config)));
         builder.Services.AddBrokerBackplane(config); // before AddAkka: the backplane outlives the ActorSystem
         builder.Services.AddBrokerPubSub(config);
+        builder.Services.AddBrokerAuth(settings);
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
@@ -45,11 +78,22 @@ internal static class BrokerApp
                 loggers.AddLoggerFactory();
             });
             akka.WithActors((system, registry) =>
-                registry.Register<ConnectionSupervisorActor>(system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket), "connections")));
+            {
+                var shards = provider.GetRequiredService<ShardSet>();
+                shards.Register(system);
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
+                registry.Register<ConnectionSupervisorActor>(connections);
+                ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
+                    settings.WebSocket.CloseTimeout);
+            });
             akka.WithBrokerPubSub(provider);
+            akka.WithUserDirectory();
         });
 
         var app = builder.Build();
+        app.MapBrokerMetrics(ops.MetricsPort);
+        AuthHosting.CheckAtStartup(app, settings);
+        app.UseAdminKey(settings.Http.AdminKey);
         MapEndpoints(app, settings);
         return app;
     }
@@ -57,6 +101,15 @@ internal static class BrokerApp
     /// <summary>The address Kestrel actually bound (port 0 resolved to the real port).</summary>
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+
+    /// <summary>The node's first log line: version, address, cluster or single, which backplane.</summary>
+    public static void LogStarted(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
+        var clustered = ((ExtendedActorSystem)app.Services.GetRequiredService<ActorSystem>()).Provider is Akka.Cluster.ClusterActorRefProvider;
+        var backplane = app.Services.GetRequiredService<Core.Backplane.IBackplane>() is Core.Backplane.InMemoryBackplane ? "memory" : "redis";
+        Log.NodeStarted(logger, CommandLine.Version, BoundAddress(app), clustered ? "cluster" : "single", backplane);
+    }
 
     private static void MapEndpoints(WebApplication app, BrokerSettings settings)
     {
@@ -73,19 +126,21 @@ internal static class BrokerApp
             supervisor.ActorRef.Tell(new ConnectionSupervisor.CloseAll(Protocol.CloseStatus.GoingAway));
         });
         app.MapHealth();
+        app.MapReadiness();
         app.MapNodes();
 
-        Map("/ws", PubSubHosting.HandlerFactory(app.Services));
+        Map("/ws", AuthHosting.HandlerFactory(app.Services, settings));
         if (settings.Http.EchoEndpoint)
-            Map("/echo", () => EchoHandler.Instance);
+            Map("/echo", _ => ValueTask.FromResult<IMessageHandler?>(EchoHandler.Instance));
 
-        void Map(string path, Func<IMessageHandler> newHandler)
+        void Map(string path, Func<HttpContext, ValueTask<IMessageHandler?>> newHandler)
         {
             var endpoint = new WebSocketEndpoint(newHandler, settings, handshake, supervisor, counters, logger);
             app.Map(path, endpoint.HandleAsync);
         }
 
         app.MapBrokerApi(settings);
+        app.MapUsers();
         app.UseDemoFiles();
     }
 

@@ -25,6 +25,9 @@ internal static class BrokerConfig
     private const string ConfigFlag = "--config";
     private static readonly string[] EnvironmentPrefixes = ["BROKER__", "AKKA__"];
 
+    /// <summary>Every flag <see cref="Load"/> accepts (for <c>--help</c>).</summary>
+    internal static IEnumerable<string> FlagNames => Flags.Keys.Prepend(ConfigFlag);
+
     /// <summary>The defaults file copied next to the binary.</summary>
     public static string DefaultsPath => Path.Combine(AppContext.BaseDirectory, "hocon", "broker.hocon");
 
@@ -67,19 +70,63 @@ internal static class BrokerConfig
             if (entry.Key is not string name
                 || !EnvironmentPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
                 continue;
-            var path = name.ToLowerInvariant().Replace("__", ".", StringComparison.Ordinal).Replace('_', '-');
-            AppendSetting(lines, path, entry.Value as string ?? "");
+            AppendSetting(lines, PathOf(name), entry.Value as string ?? "");
         }
         return ConfigurationFactory.ParseString(lines.ToString());
     }
 
     private static void AppendSetting(StringBuilder lines, string path, string value)
     {
-        lines.Append(path).Append(" = ");
-        if (value.TrimStart().StartsWith('['))
-            lines.Append(value);
-        else
-            lines.Append('"').Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
-        lines.Append('\n');
+        lines.Append(path).Append(" = ")
+            .Append(value.TrimStart().StartsWith('[') ? ListLiteral(path, value) : Quote(value))
+            .Append('\n');
+    }
+
+    // A value starting with '[' must be one HOCON list of plain values and nothing else. It is parsed on its own and
+    // written back element by element, each quoted, so a value such as "[]\nbroker.auth.anonymous = allow" cannot
+    // set a second key, and an object or a substitution inside the list is refused.
+    internal static string ListLiteral(string path, string value)
+    {
+        IList<string>? elements = null;
+        try
+        {
+            var parsed = ConfigurationFactory.ParseString("v = " + value);
+            var v = parsed.GetValue("v");
+            // Akka's HOCON reports an empty list as neither array nor string: refuse scalars and sections, then read.
+            if (parsed.Root.GetObject().Items.Count == 1 && v is not null && !v.IsString() && !v.IsObject())
+                elements = parsed.GetStringList("v");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported below with the value's key: HOCON's own message names the synthetic "v".
+        }
+        if (elements is null || elements.Any(e => e is null))
+            throw new ConfigurationException($"{path} = {value}: expected one list of plain values such as [\"a\", \"b\"]");
+        return "[" + string.Join(", ", elements.Select(Quote)) + "]";
+    }
+
+    // A HOCON quoted string: JSON escapes, so a quote, backslash or newline in the value stays inside it.
+    private static string Quote(string value)
+    {
+        var quoted = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+                quoted.Append('\\').Append(c);
+            else if (char.IsControl(c))
+                quoted.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            else
+                quoted.Append(c);
+        }
+        return quoted.Append('"').ToString();
+    }
+
+    // Environment names become HOCON paths: only letters, digits and the separators may reach the parser.
+    private static string PathOf(string name)
+    {
+        var path = name.ToLowerInvariant().Replace("__", ".", StringComparison.Ordinal).Replace('_', '-');
+        return path.Split('.').All(s => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            ? path
+            : throw new ConfigurationException($"environment variable {name}: a setting name is letters, digits and single or double underscores");
     }
 }

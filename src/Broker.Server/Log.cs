@@ -13,4 +13,19 @@ internal static partial class Log
 
     [LoggerMessage(3, LogLevel.Information, "Shutting down: closing every connection with 1001")]
     public static partial void ClosingAllConnections(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Broker {Version} started on {Address} ({Mode}, {Backplane} backplane)")]
+    public static partial void NodeStarted(ILogger logger, string version, string address, string mode, string backplane);
+
+    [LoggerMessage(20, LogLevel.Warning, "{Message}")]
+    public static partial void JwksFailed(ILogger logger, string message);
+
+    [LoggerMessage(21, LogLevel.Warning, "Authentication is on but broker.http.allowed-origins is empty: any web page may open WebSockets to this broker with its visitors' tokens; list your sites' origins (docs/security.md)")]
+    public static partial void NoAllowedOrigins(ILogger logger);
+
+    [LoggerMessage(22, LogLevel.Information, "TLS certificate reloaded: {Subject}, valid until {NotAfter:u}")]
+    public static partial void CertificateReloaded(ILogger logger, string subject, DateTime notAfter);
+
+    [LoggerMessage(23, LogLevel.Warning, "TLS certificate reload failed, keeping the current one: {Reason}")]
+    public static partial void CertificateReloadFailed(ILogger logger, string reason);
 }

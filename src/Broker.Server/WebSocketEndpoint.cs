@@ -11,10 +11,11 @@ namespace Broker.Server;
 /// <summary>
 /// One WebSocket path: validates the handshake (Broker.Protocol), answers 101 through Kestrel's upgrade feature, then
 /// hands the raw pipes to a connection actor running a fresh <see cref="IMessageHandler"/> from this endpoint's factory
-/// (one per connection, so a handler may keep per-connection state such as subscriptions).
+/// (one per connection, so a handler may keep per-connection state such as subscriptions). The factory sees the
+/// request first and may refuse it (it answers, e.g. 401 for a bad Authorization header, and returns null).
 /// </summary>
 internal sealed class WebSocketEndpoint(
-    Func<IMessageHandler> newHandler,
+    Func<HttpContext, ValueTask<IMessageHandler?>> newHandler,
     BrokerSettings settings,
     HandshakeOptions handshake,
     IRequiredActor<ConnectionSupervisorActor> connections,
@@ -47,18 +48,24 @@ internal sealed class WebSocketEndpoint(
             var status = result.IsAccepted ? StatusCodes.Status400BadRequest : result.StatusCode;
             var reason = result.IsAccepted ? "the connection cannot be upgraded" : result.Body;
             Log.HandshakeRejected(logger, request.Path, status, reason);
+            counters.HandshakeRejections.Increment(status);
             await RespondAsync(context, status, reason, result.IsAccepted ? [] : result.Headers);
             return;
         }
         // Graceful shutdown: clients being closed with 1001 must not be replaced by new ones on this node.
         if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
         {
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", []);
             return;
         }
+        var handler = await newHandler(context);
+        if (handler is null)
+            return;
         if (!counters.TryAdmit(settings.Limits.MaxConnections))
         {
             Log.ConnectionLimitReached(logger, settings.Limits.MaxConnections);
+            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
             await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
             return;
         }
@@ -72,7 +79,7 @@ internal sealed class WebSocketEndpoint(
             var setup = new ConnectionSetup(
                 new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions)),
                 context.Abort,
-                newHandler(),
+                handler,
                 result.Deflate,
                 result.Subprotocol,
                 settings.WebSocket,

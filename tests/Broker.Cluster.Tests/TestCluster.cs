@@ -17,12 +17,16 @@ public sealed class TestCluster : IAsyncDisposable
     private const int StartAttempts = 3;
 
     private readonly List<BrokerProcess> _extras = [];
+    private readonly List<BrokerProcess> _replaced = [];
+    private readonly BrokerProcess[] _nodes;
+    private readonly int[] _clusterPorts;
     private readonly string _seeds;
 
-    private TestCluster(RedisServerProcess redis, IReadOnlyList<BrokerProcess> nodes, string seeds)
+    private TestCluster(RedisServerProcess redis, BrokerProcess[] nodes, int[] clusterPorts, string seeds)
     {
         Redis = redis;
-        Nodes = nodes;
+        _nodes = nodes;
+        _clusterPorts = clusterPorts;
         _seeds = seeds;
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
@@ -30,7 +34,8 @@ public sealed class TestCluster : IAsyncDisposable
 
     public RedisServerProcess Redis { get; }
 
-    public IReadOnlyList<BrokerProcess> Nodes { get; }
+    /// <summary>The seed nodes, node 0 first; <see cref="RestartNodeAsync"/> replaces an entry with the new process.</summary>
+    public IReadOnlyList<BrokerProcess> Nodes => _nodes;
 
     /// <summary>Sends the API key on every request (POST /api/publish needs it).</summary>
     public HttpClient Http { get; }
@@ -48,7 +53,20 @@ public sealed class TestCluster : IAsyncDisposable
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER"] = "2s",
         // Room for the recovery tests' reconnect schedules without history trimming what a client missed.
         ["BROKER__NAMESPACES__DEFAULT__HISTORY__SIZE"] = "1000",
+        // Scaled down with stable-after (15 s -> 2 s): the lease outlasts the losing side's attempt, then frees up.
+        ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__LEASE_MAJORITY__RELEASE_AFTER"] = "6s",
     };
+
+    /// <summary>The split-brain resolver's lease key (hocon/cluster.hocon, default key prefix).</summary>
+    public const string LeaseKey = "broker:lease:broker-akka-sbr";
+
+    /// <summary>No node holds the resolver's lease: the last decision released it (release-after) or its holder's key expired.</summary>
+    public async Task WaitUntilLeaseFreeAsync()
+    {
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Endpoint);
+        await Eventually.TrueAsync(async () => !await redis.GetDatabase().KeyExistsAsync(LeaseKey), FormationTimeout,
+            "the split-brain resolver's lease free");
+    }
 
     public static async Task<TestCluster> StartAsync(int nodes)
     {
@@ -64,7 +82,7 @@ public sealed class TestCluster : IAsyncDisposable
                 try
                 {
                     var started = await Task.WhenAll(starting);
-                    var cluster = new TestCluster(redis, started, seeds);
+                    var cluster = new TestCluster(redis, started, ports, seeds);
                     await cluster.WaitUntilAllUpAsync(started);
                     return cluster;
                 }
@@ -95,6 +113,32 @@ public sealed class TestCluster : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// Starts seed node <paramref name="index"/> again on its cluster port after it was killed (a crash and an orchestrator
+    /// restart): the new incarnation joins through the seeds. Returns once every node lists every node as Up.
+    /// </summary>
+    public async Task<BrokerProcess> RestartNodeAsync(int index)
+    {
+        var old = _nodes[index];
+        old.Kill();
+        _replaced.Add(old);
+        // The killed node's cluster port may take a moment to be free again; a failed start retries on the same port.
+        var deadline = DateTime.UtcNow + FormationTimeout;
+        while (true)
+        {
+            try
+            {
+                _nodes[index] = await BrokerProcess.StartAsync(Args(Redis, _clusterPorts[index], _seeds), Environment());
+                break;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+        await WaitUntilAllUpAsync(_nodes);
+        return _nodes[index];
+    }
+
     /// <summary>Every given node lists every given node as Up.</summary>
     public async Task WaitUntilAllUpAsync(IReadOnlyList<BrokerProcess> nodes)
     {
@@ -105,6 +149,19 @@ public sealed class TestCluster : IAsyncDisposable
             return lists.All(list => selves.All(self =>
                 list.Members.Any(m => m.Address == self && m.Status == "Up")));
         }, FormationTimeout, $"{nodes.Count} nodes Up on every node");
+    }
+
+    /// <summary>Converged: every node lists exactly the given nodes, each Up and reachable (no downed or stale incarnation).</summary>
+    public async Task WaitUntilConvergedAsync(IReadOnlyList<BrokerProcess> nodes)
+    {
+        await Eventually.TrueAsync(async () =>
+        {
+            var lists = await Task.WhenAll(nodes.Select(NodesAsync));
+            var selves = lists.Select(l => l.Self).Order().ToArray();
+            return lists.All(list => list.Members.Count == nodes.Count
+                                     && list.Members.All(m => m is { Status: "Up", Reachable: true })
+                                     && list.Members.Select(m => m.Address).Order().SequenceEqual(selves));
+        }, FormationTimeout, $"{nodes.Count} nodes converged (all Up and reachable on every node)");
     }
 
     public async Task<NodeListBody> NodesAsync(BrokerProcess node)
@@ -124,7 +181,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Task.WhenAll(Nodes.Concat(_extras).Select(n => n.DisposeAsync().AsTask()));
+        await Task.WhenAll(_nodes.Concat(_extras).Concat(_replaced).Select(n => n.DisposeAsync().AsTask()));
         Redis.Dispose();
     }
 

@@ -57,6 +57,7 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
 
         // Redis answered before the subscriber connection necessarily re-subscribed: retry the publish until node B
         // shows it got one after the restart; every publish that succeeded must continue the offsets without a reset.
+        // Not gap-free: a publish refused because its reply was lost may still have taken an offset in Redis.
         var offsets = new List<long>();
         await Eventually.TrueAsync(() =>
         {
@@ -71,13 +72,16 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
             return _sinkB.Deliveries.Any(d => d.Offset > 2);
         }, Bound, "delivering after the restart");
 
-        Assert.Equal(Enumerable.Range(3, offsets.Count).Select(i => (long)i), offsets);
+        Assert.NotEmpty(offsets); // at least one publish was acked after the restart, or the checks below prove nothing
+        Assert.True(offsets[0] > 2, $"offsets restarted: first after the restart is {offsets[0]}");
+        Assert.Equal(offsets.Order().Distinct(), offsets);
         Assert.Equal(1, await _nodeA.PublishAsync("feed.news.eu", RedisBackplaneTests.Bytes("pattern")));
         await Eventually.TrueAsync(() => _sinkB.Deliveries.Any(d => d.Topic == "feed.news.eu"), Bound, "pattern restored");
         // The multiplexer reports each failed connection and retry; the outage and the recovery are logged once each.
         Assert.Equal([3001, 3002], _logA.EventIds.Where(id => id is 3001 or 3002));
-        var history = await RedisBackplaneTests.Read(_nodeB, "room.lobby", 0, 100);
-        Assert.Equal(Enumerable.Range(1, 2 + offsets.Count).Select(i => (long)i), history.Select(h => h.Offset));
+        var history = (await RedisBackplaneTests.Read(_nodeB, "room.lobby", 0, 100)).Select(h => h.Offset).ToList();
+        Assert.Equal(history.Order().Distinct(), history);
+        Assert.Empty(offsets.Prepend(2).Prepend(1).Except(history)); // every acked publish is in the history
     }
 
     [Fact]

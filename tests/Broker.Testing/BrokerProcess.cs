@@ -19,11 +19,12 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly ConcurrentQueue<string> _otherOutput;
+    private readonly Listening _listening;
 
-    private BrokerProcess(Process process, Uri httpUri, ConcurrentQueue<string> otherOutput)
+    private BrokerProcess(Process process, Listening listening, ConcurrentQueue<string> otherOutput)
     {
         _process = process;
-        HttpUri = httpUri;
+        _listening = listening;
         _otherOutput = otherOutput;
     }
 
@@ -33,8 +34,14 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// </summary>
     public IReadOnlyCollection<string> OtherStandardOutput => _otherOutput;
 
-    /// <summary>http://127.0.0.1:PORT/ as the node printed it.</summary>
-    public Uri HttpUri { get; }
+    /// <summary>
+    /// http://127.0.0.1:PORT/ as the node last printed it. A node the cluster downed starts again in the same process
+    /// (a new incarnation, on a new port when started with port 0) and prints a new listening line.
+    /// </summary>
+    public Uri HttpUri => _listening.Latest!;
+
+    /// <summary>How many times the node printed its listening line: 1, plus one for each rejoin after being downed.</summary>
+    public int Starts => _listening.Starts;
 
     /// <summary>ws://127.0.0.1:PORT/ws, the broker endpoint.</summary>
     public Uri WebSocketUri => new($"ws://{HttpUri.Authority}/ws");
@@ -74,14 +81,20 @@ public sealed class BrokerProcess : IAsyncDisposable
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new StringBuilder();
         var otherOutput = new ConcurrentQueue<string>();
+        var listening = new Listening();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
                 return;
-            if (e.Data.StartsWith(ListeningPrefix, StringComparison.Ordinal) && !address.Task.IsCompleted)
-                address.TrySetResult(new Uri(e.Data[ListeningPrefix.Length..].Trim()));
+            if (e.Data.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+            {
+                listening.Started(new Uri(e.Data[ListeningPrefix.Length..].Trim()));
+                address.TrySetResult(listening.Latest!);
+            }
             else
+            {
                 otherOutput.Enqueue(e.Data);
+            }
         };
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
         process.BeginOutputReadLine();
@@ -92,7 +105,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         var first = await Task.WhenAny(address.Task, exited, deadline).ConfigureAwait(false);
         if (first == address.Task)
         {
-            var broker = new BrokerProcess(process, address.Task.Result, otherOutput);
+            var broker = new BrokerProcess(process, listening, otherOutput);
             process.ErrorDataReceived += (_, e) => Append(broker._log, e.Data);
             lock (log) broker._log.Append(log);
             return broker;
@@ -110,11 +123,23 @@ public sealed class BrokerProcess : IAsyncDisposable
     public void Kill() => KillQuietly(_process);
 
     /// <summary>SIGTERM: the node shuts down gracefully (1001 to clients, leaves the cluster).</summary>
-    public void Terminate()
+    public void Terminate() => Signal(SigTerm, "TERM");
+
+    private void Signal(int signal, string name)
     {
-        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0)
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!_process.HasExited && Kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill -{name} {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
     }
+
+    /// <summary>SIGSTOP: the node freezes with every socket open, as in a long GC pause or a stalled VM.</summary>
+    public void Pause() => Signal(SigStop, "STOP");
+
+    /// <summary>SIGCONT: undoes <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(SigCont, "CONT");
+
+    /// <summary>Waits until the node printed its listening line <paramref name="starts"/> times (it rejoined).</summary>
+    public Task WaitForStartsAsync(int starts, TimeSpan timeout) =>
+        Eventually.TrueAsync(() => Starts >= starts, timeout, $"broker pid {ProcessId} started {starts} times");
 
     /// <summary>Waits for the process to exit; returns its exit code. Throws <see cref="TimeoutException"/> past the timeout.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -172,10 +197,29 @@ public sealed class BrokerProcess : IAsyncDisposable
     }
 
     private const int SigTerm = 15;
+    private const int SigCont = 18; // Linux numbering
+    private const int SigStop = 19;
 
     // DllImport, not LibraryImport: the generated stub needs unsafe code, and kill(2) takes two ints.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    // Written by the stdout reader thread, read by tests.
+    private sealed class Listening
+    {
+        private volatile Uri? _latest;
+        private int _starts;
+
+        public Uri? Latest => _latest;
+
+        public int Starts => Volatile.Read(ref _starts);
+
+        public void Started(Uri address)
+        {
+            _latest = address;
+            Interlocked.Increment(ref _starts);
+        }
+    }
 
     private sealed class BrokerStartException(string message) : Exception(message);
 }

@@ -17,6 +17,16 @@ TEXT = "héllo wörld — 你好 🌍 κόσμε"
 SIZES = [0, 125, 126, 127, 128, 65535, 65536, 1 << 20]
 
 
+class CheckFailed(Exception):
+    pass
+
+
+def check(condition, message):
+    """A check that holds under python -O too (bare assert statements are stripped by PYTHONOPTIMIZE)."""
+    if not condition:
+        raise CheckFailed(message)
+
+
 def payload(size):
     return bytes((i * 31 + 7) & 0xFF for i in range(size))
 
@@ -42,14 +52,14 @@ class EchoCheck(WebSocketClientProtocol):
 
     async def expect(self, sent, is_binary, what):
         data, binary = await self.received.get()
-        assert binary == is_binary, f"{what}: binary={binary}"
-        assert data == sent, f"{what}: echo differs ({len(data)} of {len(sent)} bytes)"
+        check(binary == is_binary, f"{what}: binary={binary}")
+        check(data == sent, f"{what}: echo differs ({len(data)} of {len(sent)} bytes)")
 
     async def run(self):
         try:
             deflate = self.factory.mode == "deflate"
             negotiated = [e.EXTENSION_NAME for e in self.extensions]
-            assert negotiated == (["permessage-deflate"] if deflate else []), f"negotiated: {negotiated}"
+            check(negotiated == (["permessage-deflate"] if deflate else []), f"negotiated: {negotiated}")
             for size in SIZES:
                 data = payload(size)
                 self.sendMessage(data, isBinary=True)
@@ -64,7 +74,7 @@ class EchoCheck(WebSocketClientProtocol):
             self.endMessage()
             await self.expect(text, False, "text in 7-byte fragments")
             self.sendPing(b"are you there")
-            assert await self.pongs.get() == b"are you there", "pong payload"
+            check(await self.pongs.get() == b"are you there", "pong payload")
             self.sendClose(code=1000)
         except Exception as error:  # report any failed check and end the run
             self.factory.closed.set_exception(error)
@@ -85,7 +95,7 @@ async def main(url, mode):
     factory.setProtocolOptions(maxMessagePayloadSize=2 << 20, maxFramePayloadSize=2 << 20)
     await loop.create_connection(factory, factory.host, factory.port)
     was_clean, code = await asyncio.wait_for(factory.closed, 60)
-    assert was_clean and code == 1000, f"close: clean={was_clean} code={code}"
+    check(was_clean and code == 1000, f"close: clean={was_clean} code={code}")
     print("ok")
 
 

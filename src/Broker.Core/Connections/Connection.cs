@@ -1,5 +1,6 @@
 using System.Buffers;
 using Akka.Actor;
+using Broker.Core.Shards;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 
@@ -8,8 +9,12 @@ namespace Broker.Core.Connections;
 /// <summary>The connection actor's protocol.</summary>
 public static class Connection
 {
-    /// <summary>Props for one connection actor; created by the <see cref="ConnectionSupervisorActor"/> supervisor.</summary>
-    public static Props Props(ConnectionSetup setup) => Akka.Actor.Props.Create(() => new ConnectionActor(setup));
+    /// <summary>
+    /// Props for one connection actor on <paramref name="shard"/>'s dispatcher; created by the
+    /// <see cref="ConnectionSupervisorActor"/> supervisor.
+    /// </summary>
+    public static Props Props(ConnectionSetup setup, Shard shard) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(setup, shard)).WithDispatcher(shard.DispatcherId);
 
     /// <summary>Queue a frame that was encoded once and is shared by many connections.</summary>
     public sealed record Deliver(SharedFrame Frame);
@@ -27,7 +32,13 @@ public static class Connection
     /// </summary>
     internal sealed record BytesReceived(ReadOnlySequence<byte> Buffer, bool IsCompleted, ReadPump Pump);
 
-    /// <summary>From a pump: the socket failed or the peer vanished without a Close frame.</summary>
+    /// <summary>From the outbox: a shared frame did not fit the outbound bounds; close the slow consumer with 4000.</summary>
+    internal sealed class Overflowed
+    {
+        public static readonly Overflowed Instance = new();
+    }
+
+    /// <summary>From the read pump or the outbox: the socket failed or the peer vanished without a Close frame.</summary>
     internal sealed record TransportFailed(string Reason);
 
     /// <summary>Shared heartbeat tick sent by the supervisor to every connection (one timer for the whole node).</summary>

@@ -23,6 +23,7 @@ internal sealed partial class ConnectionActor
         Receive<Connection.TransportFailed>(OnTransportFailed);
         // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
         Receive<Connection.Deliver>(_ => _setup.Counters.Traffic.Drops.Increment());
+        Receive<Connection.Overflowed>(_ => { });
         Receive<Connection.Send>(_ => { });
         Receive<Connection.Close>(_ => { });
         Receive<Connection.HeartbeatTick>(_ => { });
@@ -59,9 +60,10 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         _closeSent = true;
+        _setup.Counters.Closes.Increment((int)status);
         Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
         FrameWriter.Write(_frames, OpCode.Close, payload[..ClosePayload.Write(payload, status)]);
-        _queue.Finish(_frames.Detach(isClose: true), discardQueued);
+        _outbox.Finish(_frames.Detach(isClose: true), discardQueued);
         _setup.Handler.OnClosing(this);
     }
 
@@ -83,16 +85,16 @@ internal sealed partial class ConnectionActor
         // A stop we did not plan (a crash under the stopping supervisor, or the system going down) still tells the peer.
         if (!_closeSent && !_transportGone)
             SendClose(CloseStatus.InternalServerError, discardQueued: true);
-        _queue.Finish(null, discardQueued: false);
+        _outbox.Finish(null, discardQueued: false);
         _readPump.Stop();
         _setup.Handler.OnStopped(this);
         _reader?.Dispose();
         _writer?.Dispose();
-        _ = ReleaseTransportAsync(_setup, _readTask, _writeTask);
+        _ = ReleaseTransportAsync(_setup, _readTask, _outbox.Drained);
     }
 
-    // The write pump may still be flushing our Close; bound that by close-timeout so a peer that never reads cannot
-    // hold the socket, then report completion once neither pump touches the pipes.
+    // The shard may still be flushing our Close; bound that by close-timeout so a peer that never reads cannot hold the
+    // socket, then report completion once neither the read pump nor the outbox touches the pipes.
     private static async Task ReleaseTransportAsync(ConnectionSetup setup, Task readTask, Task writeTask)
     {
         if (!writeTask.IsCompleted && await Task.WhenAny(writeTask, Task.Delay(setup.Settings.CloseTimeout)) != writeTask)

@@ -27,5 +27,6 @@ internal sealed partial class ConnectionActor
             _lastPing = now;
             Enqueue(new OutboundFrame(PingFrame.Frame, null));
         }
+        _setup.Handler.OnHeartbeat(this);
     }
 }

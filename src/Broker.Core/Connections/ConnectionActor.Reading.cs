@@ -29,7 +29,17 @@ internal sealed partial class ConnectionActor
         }
         if (_stopping)
             return;
-        received.Pump.Consumed(buffer.Start);
+        // Overload control: while fan-out queues are over budget, a connection's next read waits (publishers are the
+        // connections that send; their TCP window fills and the peer slows down instead of our memory growing).
+        if (_shard.IsSetOverloaded)
+        {
+            received.Pump.Hold(buffer.Start);
+            _shard.Park(received.Pump);
+        }
+        else
+        {
+            received.Pump.Consumed(buffer.Start);
+        }
         if (received.IsCompleted)
             OnTransportFailed(new Connection.TransportFailed("peer closed TCP without a Close frame"));
     }

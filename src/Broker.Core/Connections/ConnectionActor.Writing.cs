@@ -35,36 +35,24 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    void IConnectionContext.Deliver(SharedFrame frame)
-    {
-        var traffic = _setup.Counters.Traffic;
-        if (!_closeSent && Enqueue(new OutboundFrame(SharedBytes(frame), null)))
-            traffic.Deliveries.Increment();
-        else
-            traffic.Drops.Increment();
-    }
-
-    // With server_no_context_takeover every peer decodes the context-free variant the frame builds once per node; with
-    // context takeover our compressor's window would not match it, so the peer gets the plain frame (always legal).
-    private ReadOnlyMemory<byte> SharedBytes(SharedFrame frame)
-    {
-        if (_setup.Deflate is not { ServerNoContextTakeover: true } deflate || frame.OpCode is not (OpCode.Text or OpCode.Binary)
-            || frame.Payload.Length < _setup.Settings.Deflate.CompressionThresholdBytes)
-            return frame.Frame;
-        return frame.Deflated(deflate.ServerMaxWindowBits);
-    }
-
     void IConnectionContext.Close(CloseStatus status) => BecomeClosing(status, discardQueued: false);
 
     private bool Enqueue(OutboundFrame frame)
     {
-        if (_queue.TryEnqueue(frame))
+        if (_outbox.TryEnqueue(frame))
             return true;
         frame.Release();
+        OnOverflow();
+        return false;
+    }
+
+    private void OnOverflow()
+    {
+        if (_closeSent)
+            return;
         _setup.Counters.SlowConsumer();
         _log.Warning("Outbound queue full ({0} bytes / {1} frames), closing slow consumer with 4000",
             _setup.Settings.MaxQueuedBytes, _setup.Settings.MaxQueuedMessages);
         BecomeClosing(CloseStatus.SlowConsumer, discardQueued: true);
-        return false;
     }
 }

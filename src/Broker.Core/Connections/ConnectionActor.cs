@@ -1,14 +1,15 @@
-using System.IO.Pipelines;
 using Akka.Actor;
 using Akka.Event;
+using Broker.Core.Shards;
 using Broker.Protocol.Framing;
 
 namespace Broker.Core.Connections;
 
 /// <summary>
-/// One WebSocket connection: owns the codec (reader and writer), the outbound queue, the read and write pumps and
-/// the heartbeat state. States: Open (frames flow) → Closing (our Close is out, waiting for the peer's) → stopped.
-/// Handlers never await the socket; the pumps Tell what they read and drain what was queued.
+/// One WebSocket connection: owns the codec (reader and writer), its outbox, the read pump and the heartbeat state.
+/// States: Open (frames flow) → Closing (our Close is out, waiting for the peer's) → stopped. Runs on its shard's
+/// dispatcher, the same thread that writes its outbox into the socket. Handlers never await the socket; the read pump
+/// Tells what it read, and what the actor queues is flushed at the end of the shard's round.
 /// </summary>
 internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConnectionContext
 {
@@ -16,17 +17,17 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private MessageReader _reader = null!;
     private MessageWriter _writer = null!;
-    private readonly OutboundQueue _queue;
+    private readonly Shard _shard;
+    private readonly ConnectionOutbox _outbox;
     private readonly PooledFrameWriter _frames = new();
     private readonly ReadPump _readPump;
-    private DeliveryHoldBack? _holdBack;
     private Task _readTask = Task.CompletedTask;
-    private Task _writeTask = Task.CompletedTask;
 
-    public ConnectionActor(ConnectionSetup setup)
+    public ConnectionActor(ConnectionSetup setup, Shard shard)
     {
         _setup = setup;
-        _queue = new OutboundQueue(setup.Settings.MaxQueuedBytes, setup.Settings.MaxQueuedMessages);
+        _shard = shard;
+        _outbox = new ConnectionOutbox(shard, setup, Self);
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
         Open();
@@ -40,51 +41,34 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
 
     string? IConnectionContext.Subprotocol => _setup.Subprotocol;
 
-    DeliveryHoldBack IConnectionContext.HoldBack => _holdBack ??= new DeliveryHoldBack();
+    Subscriber IConnectionContext.Subscriber => _outbox;
 
-    // The write pump starts first and the codec is built here rather than in the constructor: if building it fails,
-    // the actor still stops through PostStop, whose 1011 Close the running write pump delivers.
+    DeliveryHoldBack IConnectionContext.HoldBack => _outbox.HoldBack;
+
+    void IConnectionContext.DeliverPastHoldBack(SharedFrame frame) => _outbox.DeliverPastHoldBack(frame);
+
+    // The codec is built here rather than in the constructor: if building it fails, the actor still stops through
+    // PostStop, whose 1011 Close the outbox delivers.
     protected override void PreStart()
     {
-        _writeTask = RunWritePumpAsync(_queue, _setup.Transport.Output, Self);
         var settings = _setup.Settings;
-        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate));
+        _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
+            MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
         _readTask = _readPump.RunAsync();
-    }
-
-    // A socket that stops taking bytes ends the connection; a pump that drained our Close just ends.
-    private static async Task RunWritePumpAsync(OutboundQueue queue, PipeWriter output, IActorRef self)
-    {
-        try
-        {
-            if (await queue.PumpAsync(output))
-                return;
-            self.Tell(new Connection.TransportFailed("the socket stopped accepting writes"));
-        }
-        catch (Exception e)
-        {
-            self.Tell(new Connection.TransportFailed(e.Message));
-        }
+        _setup.Handler.OnOpen(this);
     }
 
     private void Open()
     {
         Receive<Connection.BytesReceived>(OnBytesReceived);
-        Receive<Connection.Deliver>(OnDeliver);
+        Receive<Connection.Deliver>(d => _outbox.Deliver(d.Frame));
+        Receive<Connection.Overflowed>(_ => OnOverflow());
         Receive<Connection.Send>(s => ((IConnectionContext)this).Send(s.OpCode, s.Payload.Span));
         Receive<Connection.Close>(c => BecomeClosing(c.Status, discardQueued: false));
         Receive<Connection.HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<Connection.TransportFailed>(OnTransportFailed);
         ReceiveAny(OnOther);
-    }
-
-    // A topic whose subscribe is still being answered (DeliveryHoldBack) holds its live frames until the ack is out.
-    private void OnDeliver(Connection.Deliver deliver)
-    {
-        if (_holdBack is { IsEmpty: false } holdBack && holdBack.TryHold(deliver.Frame))
-            return;
-        ((IConnectionContext)this).Deliver(deliver.Frame);
     }
 
     private void OnOther(object message)

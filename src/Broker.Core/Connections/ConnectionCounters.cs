@@ -22,6 +22,12 @@ public sealed class ConnectionCounters
     /// <summary>Connections closed with 4001.</summary>
     public long HeartbeatTimeouts => Volatile.Read(ref _heartbeatTimeouts);
 
+    /// <summary>Close frames the node sent, by close code (1000, 1001, 4000, ...).</summary>
+    public KeyedCounter<int> Closes { get; } = new();
+
+    /// <summary>WebSocket handshakes answered with an HTTP error instead of 101, by status (400, 403, 426, 503).</summary>
+    public KeyedCounter<int> HandshakeRejections { get; } = new();
+
     /// <summary>Message counters (commands in, replies out, deliveries, drops, publishes).</summary>
     public TrafficCounters Traffic { get; } = new();
 

@@ -1,22 +1,23 @@
 using Akka.Actor;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
 
 namespace Broker.Core.Connections;
 
 /// <summary>
 /// Parent of every connection actor on the node. Supervises them with a stopping strategy (a restart would reset codec
 /// state under a live socket; a stopped connection closes its socket with 1011 and affects no other), and drives the
-/// heartbeat of all of them from one timer.
+/// heartbeat of all of them from one timer. Each connection goes to the next shard (round-robin) and runs on its dispatcher.
 /// </summary>
 public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
 {
     private readonly WebSocketSettings _settings;
 
     /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
-    public ConnectionSupervisorActor(WebSocketSettings settings)
+    public ConnectionSupervisorActor(WebSocketSettings settings, ShardSet shards)
     {
         _settings = settings;
-        Receive<ConnectionSupervisor.Open>(open => Context.ActorOf(Connection.Props(open.Setup)));
+        Receive<ConnectionSupervisor.Open>(open => Context.ActorOf(Connection.Props(open.Setup, shards.Next())));
         Receive<ConnectionSupervisor.CloseAll>(close =>
         {
             foreach (var child in Context.GetChildren())
@@ -33,8 +34,8 @@ public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the supervisor.</summary>
-    public static Props Props(WebSocketSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings));
+    public static Props Props(WebSocketSettings settings, ShardSet shards) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings, shards));
 
     /// <inheritdoc />
     protected override void PreStart()

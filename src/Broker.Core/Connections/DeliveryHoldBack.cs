@@ -10,7 +10,7 @@ namespace Broker.Core.Connections;
 /// reaches (its "floor"); live messages at or below it are duplicates and are dropped, both those held and those
 /// still on their way (a node whose Redis subscription lags can deliver an old offset after the replay was written).
 /// The floor is lifted by the first live message above it (per topic, a node delivers in offset order, so nothing
-/// older can follow) or by a reset (a new epoch). Only the connection actor's thread touches it; it is allocated on
+/// older can follow) or by a reset (a new epoch). Only the connection's shard thread touches it (the connection actor and fan-out items both run there); it is allocated on
 /// the first subscribe, and a connection with no topic held or floored pays one check per delivery.
 /// </summary>
 public sealed class DeliveryHoldBack

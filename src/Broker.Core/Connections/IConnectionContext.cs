@@ -23,11 +23,14 @@ public interface IConnectionContext
     /// <summary>Encodes one message held in a sequence (e.g. a received payload) and queues it.</summary>
     void Send(OpCode opCode, in ReadOnlySequence<byte> payload);
 
-    /// <summary>Queues a frame shared with other connections, without copying it.</summary>
-    void Deliver(SharedFrame frame);
+    /// <summary>What topics hold for this connection (its outbox on its shard).</summary>
+    Subscriber Subscriber { get; }
 
     /// <summary>Holds a topic's live deliveries while its subscribe ack and replay are written (allocated on first use).</summary>
     DeliveryHoldBack HoldBack { get; }
+
+    /// <summary>Queues a shared frame past the hold-back: the replay, and the live frames the hold-back released.</summary>
+    void DeliverPastHoldBack(SharedFrame frame);
 
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);

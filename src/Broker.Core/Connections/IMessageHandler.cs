@@ -15,6 +15,16 @@ public interface IMessageHandler
     /// <summary>An actor message the connection does not handle itself (e.g. topic replies); return false if unknown.</summary>
     bool OnActorMessage(IConnectionContext connection, object message);
 
+    /// <summary>The connection actor started: the handler may announce the connection (e.g. register its user).</summary>
+    void OnOpen(IConnectionContext connection)
+    {
+    }
+
+    /// <summary>The node-wide heartbeat tick reached this open connection: check the handler's own deadlines.</summary>
+    void OnHeartbeat(IConnectionContext connection)
+    {
+    }
+
     /// <summary>
     /// Our Close frame is queued (the closing handshake started, or the actor stops): nothing more can be sent, so
     /// release what feeds the connection (subscriptions) now rather than when the peer answers.

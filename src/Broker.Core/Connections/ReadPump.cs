@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Threading.Tasks.Sources;
 using Akka.Actor;
+using Akka.Dispatch;
 
 namespace Broker.Core.Connections;
 
@@ -9,7 +10,7 @@ namespace Broker.Core.Connections;
 /// before AdvanceTo: zero-copy parsing in the actor and natural backpressure (never reads ahead of the actor).
 /// The wait is an allocation-free reusable value-task source.
 /// </summary>
-internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskSource<bool>
+internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskSource<bool>, IRunnable
 {
     private ManualResetValueTaskSourceCore<bool> _reply = new() { RunContinuationsAsynchronously = true };
     private SequencePosition _consumed;
@@ -54,9 +55,23 @@ internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskS
     public void Consumed(SequencePosition consumed)
     {
         _consumed = consumed;
+        Run();
+    }
+
+    /// <summary>
+    /// Called by the actor while the shards are over their delivery budget: the pump keeps its buffer and reads nothing
+    /// more (TCP pushes back on the peer) until the shard runs this pump as parked work (<see cref="IRunnable.Run"/>).
+    /// </summary>
+    public void Hold(SequencePosition consumed) => _consumed = consumed;
+
+    /// <summary>Lets the pump advance to the position given to <see cref="Hold"/> or <see cref="Consumed"/> and read on.</summary>
+    public void Run()
+    {
         if (Interlocked.Exchange(ref _waiting, 0) == 1)
             _reply.SetResult(true);
     }
+
+    void IThreadPoolWorkItem.Execute() => Run();
 
     /// <summary>Called when the actor stops (any thread, idempotent): the pump lets go of the buffer and ends.</summary>
     public void Stop()

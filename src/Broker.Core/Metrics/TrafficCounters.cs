@@ -20,4 +20,10 @@ public sealed class TrafficCounters
 
     /// <summary>Publishes the backplane could not accept (answered with backplane_unavailable).</summary>
     public StripedCounter PublishFailures { get; } = new();
+
+    /// <summary>Commands refused by a rate limit, by kind ("publish").</summary>
+    public KeyedCounter<string> RateLimited { get; } = new();
+
+    /// <summary>Bytes waiting in every connection's outbound queue (added on enqueue, subtracted when written or dropped).</summary>
+    public StripedCounter QueuedBytes { get; } = new();
 }

@@ -28,6 +28,7 @@ public sealed partial class PubSubHandler
         }
         if (settings.PublishRate is not null && !_bucket.TryTake())
         {
+            _services.Traffic.RateLimited.Increment("publish");
             Reject(connection, command.Id, ClientError.RateLimited,
                 $"more than {settings.PublishRate} publishes per second (burst {settings.PublishBurst})");
             return;

@@ -55,14 +55,14 @@ public sealed partial class PubSubHandler
         if (recovered == true)
         {
             foreach (var message in page.Messages)
-                connection.Deliver(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
+                connection.DeliverPastHoldBack(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
         }
         if (positioned.Holding && !_held.Contains(key))
             connection.HoldBack.Cancel(key); // unsubscribed meanwhile: what was held is not for this client any more
         else if (positioned.Holding)
         {
             foreach (var frame in connection.HoldBack.Release(key, position.Offset))
-                connection.Deliver(frame);
+                connection.DeliverPastHoldBack(frame);
         }
         PublishDeferred(connection);
     }
@@ -79,11 +79,7 @@ public sealed partial class PubSubHandler
         var key = failed.Topic;
         if (failed.Holding)
             connection.HoldBack.Cancel(key);
-        if (_held.Remove(key))
-        {
-            Await(key, new PendingReply(IsSubscribe: false, Id: null));
-            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
-        }
+        DropHeld(connection, key);
         Error(connection, failed.Id, ClientError.BackplaneUnavailable,
             $"the backplane could not read the position of {key}; the subscription was undone, try again");
         PublishDeferred(connection);

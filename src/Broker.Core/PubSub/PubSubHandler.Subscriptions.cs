@@ -39,7 +39,7 @@ public sealed partial class PubSubHandler
             connection.HoldBack.Start(key);
         _held.Add(key);
         Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull(), command.Since, holding));
-        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void Unsubscribe(IConnectionContext connection, in ClientCommand command)
@@ -53,7 +53,7 @@ public sealed partial class PubSubHandler
             return;
         }
         Await(key, new PendingReply(IsSubscribe: false, command.Id.CopyOrNull()));
-        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
     }
 
     private void OnSubscribed(IConnectionContext connection, string key)
@@ -88,10 +88,21 @@ public sealed partial class PubSubHandler
         PublishDeferred(connection);
     }
 
+    // The server lets go of a held key (not the client's own unsubscribe): awaited without an id, so the registry's
+    // answer keeps the key's FIFO of replies in step. False when the key was not held.
+    private bool DropHeld(IConnectionContext connection, string key)
+    {
+        if (!_held.Remove(key))
+            return false;
+        Await(key, new PendingReply(IsSubscribe: false, Id: null));
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
+        return true;
+    }
+
     private void UnsubscribeAll(IConnectionContext connection)
     {
         foreach (var key in _held)
-            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Self), connection.Self);
+            _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Broker.Core.Auth;
 using Broker.Core.Connections;
 using Broker.Core.Topics;
 using Broker.Protocol;
@@ -24,10 +25,11 @@ public sealed partial class PubSubHandler : IMessageHandler
     private TokenBucket _bucket;
     private int _violations;
 
-    /// <summary>Creates the handler of one connection.</summary>
-    public PubSubHandler(PubSubServices services)
+    /// <summary>Creates the handler of one connection; <paramref name="auth"/> null runs without authentication or permissions.</summary>
+    public PubSubHandler(PubSubServices services, ConnectionAuth? auth = null)
     {
         _services = services;
+        _auth = auth;
         var settings = services.Settings;
         _bucket = new TokenBucket(settings.PublishRate ?? 0, settings.PublishBurst);
     }
@@ -47,6 +49,8 @@ public sealed partial class PubSubHandler : IMessageHandler
             Reject(connection, command.Id, command.Error, command.ErrorMessage!);
             return;
         }
+        if (!Authorize(connection, in command))
+            return;
         switch (command.Type)
         {
             case ClientCommandType.Subscribe:
@@ -102,18 +106,17 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnHistoryFailed(connection, failed);
                 return true;
             default:
-                return false;
+                return OnAuthMessage(connection, message);
         }
     }
 
     /// <inheritdoc />
     public void OnClosing(IConnectionContext connection) => UnsubscribeAll(connection);
 
-    // Topic actors watch the connection, so a stop without a Close (the transport vanished) still leaves no subscription.
+    // Topic actors do not watch subscribers (no DeathWatch per subscription): a stop without a Close (the transport
+    // vanished) unsubscribes here. After OnClosing nothing is held any more, so this is then a no-op.
     /// <inheritdoc />
-    public void OnStopped(IConnectionContext connection)
-    {
-    }
+    public void OnStopped(IConnectionContext connection) => UnsubscribeAll(connection);
 
     private void Accepted() => _violations = 0;
 

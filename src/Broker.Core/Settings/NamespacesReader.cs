@@ -10,122 +10,64 @@ namespace Broker.Core.Settings;
 /// </summary>
 internal static class NamespacesReader
 {
-    private const string Root = "broker.namespaces";
-
-    public static NamespaceTable Read(Config namespaces, AuthSettings auth)
+    public static NamespaceTable Read(SettingsSection namespaces, AuthSettings auth)
     {
-        if (!namespaces.HasPath("default"))
-            throw new ConfigurationException($"missing setting {Root}.default");
-        var defaultSection = namespaces.GetConfig("default");
-        if (defaultSection.HasPath("topics"))
-            throw new ConfigurationException($"{Root}.default.topics: the default namespace covers every other topic");
-        var @default = ReadOne("default", ">", defaultSection, Config.Empty, auth);
+        var defaultSection = namespaces.Section("default");
+        if (defaultSection.Has("topics"))
+            throw defaultSection.Invalid("topics", "the default namespace covers every other topic");
+        var @default = ReadOne("default", ">", defaultSection, auth);
 
         var others = new List<NamespaceOptions>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in namespaces.Root.GetObject().Items.Keys.Where(k => k != "default").Order(StringComparer.Ordinal))
+        foreach (var name in namespaces.Keys.Where(k => k != "default").Order(StringComparer.Ordinal))
         {
-            var path = $"{Root}.{name}";
-            if (!namespaces.Root.GetObject().Items[name].IsObject())
-                throw new ConfigurationException($"{path} must be an object {{ topics = \"PATTERN\", ... }}");
-            var section = namespaces.GetConfig(name);
-            var topics = section.HasPath("topics") ? section.GetString("topics") : null;
-            if (string.IsNullOrWhiteSpace(topics))
-                throw new ConfigurationException($"missing setting {path}.topics");
-            ValidatePattern(topics, $"{path}.topics");
+            if (!namespaces.IsSection(name))
+                throw namespaces.Invalid(name, "must be an object { topics = \"PATTERN\", ... }");
+            var section = namespaces.Section(name);
+            var topics = section.NonEmptyString("topics");
+            ValidatePattern(section, topics);
             var matchPattern = NamespaceTable.ToMatchPattern(topics);
             if (seen.TryGetValue(matchPattern, out var other))
-                throw new ConfigurationException($"{path}.topics: the same topics as {Root}.{other}.topics");
+                throw section.Invalid("topics", $"the same topics as {namespaces.Name(other)}.topics");
             seen.Add(matchPattern, name);
-            others.Add(ReadOne(name, topics, section, defaultSection, auth));
+            others.Add(ReadOne(name, topics, section.WithFallback(defaultSection), auth));
         }
         return new NamespaceTable(@default, others);
     }
 
-    // Each option comes from the namespace's own section, else from the default namespace's.
-    private static NamespaceOptions ReadOne(string name, string topics, Config own, Config fallback, AuthSettings auth)
+    // Each option comes from the namespace's own section, else from the default namespace's (merged by the caller).
+    private static NamespaceOptions ReadOne(string name, string topics, SettingsSection merged, AuthSettings auth)
     {
-        var merged = own.WithFallback(fallback);
-        var path = $"{Root}.{name}";
+        var history = merged.Section("history");
         return new NamespaceOptions(
             name,
             topics,
-            Access(merged, "subscribe", path, auth),
-            Access(merged, "publish", path, auth),
-            new HistoryOptions(
-                checked((int)Range(merged, "history.size", path, 0, 1_000_000)),
-                Duration(merged, "history.ttl", path)),
-            Switch(merged, "presence", path),
-            Switch(merged, "join-leave", path));
+            Access(merged, "subscribe", auth),
+            Access(merged, "publish", auth),
+            new HistoryOptions(history.Int("size", 0, 1_000_000), history.Duration("ttl")),
+            merged.Switch("presence"),
+            merged.Switch("join-leave"));
     }
 
-    private static void ValidatePattern(string topics, string path)
+    private static void ValidatePattern(SettingsSection section, string topics)
     {
         var segments = topics.Split('.');
         if (segments.Any(s => s != NamespaceOptions.UserSegment && s.Contains('{')))
-            throw new ConfigurationException($"{path}: {{user}} must be a whole segment");
+            throw section.Invalid("topics", "{user} must be a whole segment");
         var error = TopicName.Validate(string.Join('.', segments.Select(s => s == NamespaceOptions.UserSegment ? "u" : s)),
             allowWildcards: true);
         if (error is not null)
-            throw new ConfigurationException($"{path}: {error}");
+            throw section.Invalid("topics", error);
     }
 
     // "auto": anyone while anonymous connections are allowed, authenticated otherwise.
-    private static AccessRule Access(Config config, string key, string path, AuthSettings auth) =>
-        Required(config, key, path).ToLowerInvariant() switch
+    private static AccessRule Access(SettingsSection section, string key, AuthSettings auth) =>
+        section.Choice(key, "anyone", "authenticated", "granted", "none", "auto") switch
         {
             "auto" => auth.AllowAnonymous ? AccessRule.Anyone : AccessRule.Authenticated,
             "anyone" => AccessRule.Anyone,
             "authenticated" => AccessRule.Authenticated,
             "granted" => AccessRule.Granted,
-            "none" => AccessRule.None,
-            var other => throw new ConfigurationException(
-                $"{path}.{key} = \"{other}\": expected anyone, authenticated, granted, none or auto"),
+            _ => AccessRule.None,
         };
-
-    private static bool Switch(Config config, string key, string path) =>
-        Required(config, key, path).ToLowerInvariant() switch
-        {
-            "on" or "true" or "yes" => true,
-            "off" or "false" or "no" => false,
-            var other => throw new ConfigurationException($"{path}.{key} = \"{other}\": expected on or off"),
-        };
-
-    private static long Range(Config config, string key, string path, long min, long max)
-    {
-        Required(config, key, path);
-        long value;
-        try
-        {
-            value = config.GetLong(key);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException)
-        {
-            throw new ConfigurationException($"{path}.{key} must be a whole number");
-        }
-        return value >= min && value <= max
-            ? value
-            : throw new ConfigurationException($"{path}.{key} must be {min}-{max}");
-    }
-
-    private static TimeSpan Duration(Config config, string key, string path)
-    {
-        Required(config, key, path);
-        TimeSpan value;
-        try
-        {
-            value = config.GetTimeSpan(key, null, allowInfinite: false);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException)
-        {
-            throw new ConfigurationException($"{path}.{key} must be a duration such as 30s or 1h");
-        }
-        return value > TimeSpan.Zero ? value : throw new ConfigurationException($"{path}.{key} must be positive");
-    }
-
-    private static string Required(Config config, string key, string path)
-    {
-        var value = config.HasPath(key) ? config.GetString(key) : null;
-        return string.IsNullOrWhiteSpace(value) ? throw new ConfigurationException($"missing setting {path}.{key}") : value;
-    }
 }

@@ -11,4 +11,6 @@ public sealed record WebSocketSettings(
     long MaxQueuedBytes,
     int MaxQueuedMessages,
     IReadOnlyList<string> Subprotocols,
-    DeflateSettings Deflate);
+    DeflateSettings Deflate,
+    TimeSpan MaxMessageDuration,
+    int MaxEmptyFragments);

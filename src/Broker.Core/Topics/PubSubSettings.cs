@@ -1,5 +1,5 @@
-using System.Globalization;
 using Akka.Configuration;
+using Broker.Core.Settings;
 
 namespace Broker.Core.Topics;
 
@@ -21,21 +21,18 @@ public sealed record PubSubSettings(
     int PublishBurst,
     int MaxViolations)
 {
-    /// <summary>Reads the settings from a configuration holding the <c>broker</c> root.</summary>
+    /// <summary>Reads the settings from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static PubSubSettings Create(Config config)
     {
-        var limits = config.GetConfig("broker.limits");
+        var limits = SettingsSection.Of(config, "broker.limits");
+        var rate = limits.OptionalDouble("publish-rate", double.Epsilon, 1e9);
         return new PubSubSettings(
-            TopicIdleTtl: config.GetTimeSpan("broker.pubsub.topic-idle-ttl", null, allowInfinite: false),
-            MaxSubscriptionsPerConnection: limits.GetInt("max-subscriptions-per-connection"),
-            MaxPublishBytes: limits.GetInt("max-publish-bytes"),
-            PublishRate: ParseRate(limits.GetString("publish-rate")),
-            PublishBurst: limits.GetInt("publish-burst"),
-            MaxViolations: limits.GetInt("max-violations"));
+            TopicIdleTtl: SettingsSection.Of(config, "broker.pubsub").Duration("topic-idle-ttl"),
+            MaxSubscriptionsPerConnection: limits.Int("max-subscriptions-per-connection", 1, 10_000_000),
+            MaxPublishBytes: (int)limits.Long("max-publish-bytes", 1, BrokerSettings.MaxMessageBytesLimit),
+            PublishRate: rate,
+            // No zero burst: a bucket that holds no token would refuse every publish.
+            PublishBurst: limits.Int("publish-burst", 1, int.MaxValue),
+            MaxViolations: limits.Int("max-violations", 1, int.MaxValue));
     }
-
-    private static double? ParseRate(string value) =>
-        value is "off" or "false"
-            ? null
-            : double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

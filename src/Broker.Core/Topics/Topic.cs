@@ -6,8 +6,8 @@ namespace Broker.Core.Topics;
 // commands, which the registry forwards (keeping the sender) to the actor for the key.
 internal static class Topic
 {
-    public static Props Props(string key, SubscriberCount count, TimeSpan idleTtl) =>
-        Akka.Actor.Props.Create(() => new TopicActor(key, count, idleTtl));
+    public static Props Props(string key, SubscriberCount count, TimeSpan idleTtl, TopicRoute route) =>
+        Akka.Actor.Props.Create(() => new TopicActor(key, count, idleTtl, route));
 
     // Actor -> registry: empty for a whole TTL, please stop me.
     public sealed record Passivate(string Key);

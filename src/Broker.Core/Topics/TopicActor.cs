@@ -1,12 +1,14 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Broker.Core.Connections;
+using Broker.Core.Shards;
 
 namespace Broker.Core.Topics;
 
-// One per subscription key with local subscribers. Hands every delivered frame (built once per node by TopicRouter)
-// to each subscriber, watches subscribers so a dropped connection never leaks, and asks the registry to stop it after
-// an idle TTL without subscribers.
+// One per subscription key with local subscribers. Owns the key's membership and publishes it, grouped by shard, as the
+// immutable snapshot in its TopicRoute that the router fans out from (the actor is not on the message path). An ack goes
+// out only after the snapshot holding the change is visible, so every later publish reaches a new subscriber and none
+// reaches one that was told it left. Subscribers are not watched: a connection unsubscribes everything when it stops.
+// Asks the registry to stop it after an idle TTL without subscribers.
 internal sealed class TopicActor : ReceiveActor, IWithTimers
 {
     private const string IdleTimer = "idle";
@@ -14,24 +16,24 @@ internal sealed class TopicActor : ReceiveActor, IWithTimers
     private readonly string _key;
     private readonly SubscriberCount _count;
     private readonly TimeSpan _idleTtl;
+    private readonly TopicRoute _route;
     private readonly TopicRegistry.SubscribeAck _subscribeAck;
     private readonly TopicRegistry.UnsubscribeAck _unsubscribeAck;
-    // Dense list for the fan-out loop plus index for O(1) swap-removal: big topics churn subscribers too.
-    private readonly List<IActorRef> _subscribers = [];
-    private readonly Dictionary<IActorRef, int> _indexes = [];
+    // Per shard: a dense list (copied into the snapshot) plus each member's index for O(1) swap-removal.
+    private readonly Dictionary<Shard, List<Subscriber>> _byShard = [];
+    private readonly Dictionary<Subscriber, int> _indexes = [];
 
-    public TopicActor(string key, SubscriberCount count, TimeSpan idleTtl)
+    public TopicActor(string key, SubscriberCount count, TimeSpan idleTtl, TopicRoute route)
     {
         _key = key;
         _count = count;
         _idleTtl = idleTtl;
+        _route = route;
         _subscribeAck = new TopicRegistry.SubscribeAck(key);
         _unsubscribeAck = new TopicRegistry.UnsubscribeAck(key);
 
-        Receive<Connection.Deliver>(Fan);
         Receive<TopicRegistry.Subscribe>(OnSubscribe);
         Receive<TopicRegistry.Unsubscribe>(OnUnsubscribe);
-        Receive<Terminated>(t => Remove(t.ActorRef));
         Receive<Topic.IdleTick>(_ => OnIdle());
         Receive<Topic.Stop>(_ => OnStop());
     }
@@ -40,65 +42,70 @@ internal sealed class TopicActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Timers.StartSingleTimer(IdleTimer, Topic.IdleTick.Instance, _idleTtl);
 
-    private void Fan(Connection.Deliver deliver)
-    {
-        // The same Deliver (and SharedFrame) instance goes to everyone: encoded once, immutable.
-        foreach (var subscriber in CollectionsMarshal.AsSpan(_subscribers))
-            subscriber.Tell(deliver, ActorRefs.NoSender);
-    }
+    // The route outlives nothing: once stopped, the registry removes it from the router.
+    protected override void PostStop() => _route.Groups = [];
 
     private void OnSubscribe(TopicRegistry.Subscribe subscribe)
     {
-        if (_indexes.TryAdd(subscribe.Subscriber, _subscribers.Count))
+        var subscriber = subscribe.Subscriber;
+        if (!_indexes.ContainsKey(subscriber))
         {
-            _subscribers.Add(subscribe.Subscriber);
-            Context.Watch(subscribe.Subscriber);
-            CountChanged();
+            if (!_byShard.TryGetValue(subscriber.Shard, out var members))
+                _byShard.Add(subscriber.Shard, members = []);
+            _indexes.Add(subscriber, members.Count);
+            members.Add(subscriber);
+            Changed(subscriber.Shard);
         }
         Sender.Tell(_subscribeAck);
     }
 
     private void OnUnsubscribe(TopicRegistry.Unsubscribe unsubscribe)
     {
-        if (Remove(unsubscribe.Subscriber))
-            Context.Unwatch(unsubscribe.Subscriber);
+        var subscriber = unsubscribe.Subscriber;
+        if (_indexes.Remove(subscriber, out var index))
+        {
+            var members = _byShard[subscriber.Shard];
+            var last = members.Count - 1;
+            if (index != last)
+            {
+                members[index] = members[last];
+                _indexes[members[index]] = index;
+            }
+            members.RemoveAt(last);
+            Changed(subscriber.Shard);
+        }
         Sender.Tell(_unsubscribeAck);
     }
 
-    private bool Remove(IActorRef subscriber)
+    // Rebuilds the changed shard's group (the others are reused) and publishes the new snapshot before any ack.
+    private void Changed(Shard shard)
     {
-        if (!_indexes.Remove(subscriber, out var index))
-            return false;
-        var last = _subscribers.Count - 1;
-        if (index != last)
-        {
-            _subscribers[index] = _subscribers[last];
-            _indexes[_subscribers[index]] = index;
-        }
-        _subscribers.RemoveAt(last);
-        CountChanged();
-        return true;
-    }
+        var old = _route.Groups;
+        var groups = new List<ShardGroup>(old.Length + 1);
+        foreach (var group in old)
+            if (group.Shard != shard)
+                groups.Add(group);
+        if (_byShard[shard] is { Count: > 0 } members)
+            groups.Add(new ShardGroup(shard, [.. members]));
+        _route.Groups = [.. groups];
 
-    private void CountChanged()
-    {
-        _count.Value = _subscribers.Count;
-        if (_subscribers.Count == 0)
+        _count.Value = _indexes.Count;
+        if (_indexes.Count == 0)
             Timers.StartSingleTimer(IdleTimer, Topic.IdleTick.Instance, _idleTtl);
-        else if (_subscribers.Count == 1)
+        else if (_indexes.Count == 1)
             Timers.Cancel(IdleTimer);
     }
 
     private void OnIdle()
     {
-        if (_subscribers.Count == 0)
+        if (_indexes.Count == 0)
             Context.Parent.Tell(new Topic.Passivate(_key));
     }
 
     private void OnStop()
     {
         // A subscribe the registry forwarded before it saw our Passivate arrives before Stop (same sender, FIFO).
-        if (_subscribers.Count == 0)
+        if (_indexes.Count == 0)
             Context.Stop(Self);
         else
             Context.Parent.Tell(new Topic.StopCancelled(_key));

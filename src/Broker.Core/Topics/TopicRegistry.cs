@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Broker.Core.Backplane;
+using Broker.Core.Connections;
 
 namespace Broker.Core.Topics;
 
@@ -18,16 +19,18 @@ public static class TopicRegistry
         Akka.Actor.Props.Create(() => new TopicRegistryActor(backplane, router, settings));
 
     /// <summary>Adds <paramref name="Subscriber"/> to <paramref name="Key"/> (idempotent); answered by <see cref="SubscribeAck"/> or <see cref="SubscribeRejected"/>.</summary>
-    public sealed record Subscribe(string Key, IActorRef Subscriber);
+    public sealed record Subscribe(string Key, Subscriber Subscriber);
 
-    /// <summary>The subscriber is registered and the backplane is subscribed: every later publish reaches it.</summary>
+    /// <summary>
+    /// The subscriber is in the topic's published snapshot and the backplane is subscribed: every later publish reaches it.
+    /// </summary>
     public sealed record SubscribeAck(string Key);
 
     /// <summary>The backplane could not subscribe to <paramref name="Key"/>; the subscriber was not added.</summary>
     public sealed record SubscribeRejected(string Key, string Reason);
 
     /// <summary>Removes <paramref name="Subscriber"/> from <paramref name="Key"/> (idempotent); answered by <see cref="UnsubscribeAck"/>.</summary>
-    public sealed record Unsubscribe(string Key, IActorRef Subscriber);
+    public sealed record Unsubscribe(string Key, Subscriber Subscriber);
 
     /// <summary>The subscriber no longer holds the key.</summary>
     public sealed record UnsubscribeAck(string Key);

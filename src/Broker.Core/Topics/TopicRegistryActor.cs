@@ -15,7 +15,7 @@ internal sealed class TopicRegistryActor : ReceiveActor
     private readonly TopicRouter _router;
     private readonly PubSubSettings _settings;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _keys = [];
+    private readonly Dictionary<IActorRef, TopicRoute> _routes = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public TopicRegistryActor(IBackplane backplane, TopicRouter router, PubSubSettings settings)
@@ -42,8 +42,8 @@ internal sealed class TopicRegistryActor : ReceiveActor
     // keep telling dead actors, and so a restarted registry starts from an empty table.
     protected override void PostStop()
     {
-        foreach (var (actor, key) in _keys)
-            _router.Remove(key, actor);
+        foreach (var route in _routes.Values)
+            _router.Remove(route);
     }
 
     private void OnCommand(string key, object command, bool isSubscribe)
@@ -116,9 +116,10 @@ internal sealed class TopicRegistryActor : ReceiveActor
 
     private void OnTerminated(Terminated terminated)
     {
-        if (!_keys.Remove(terminated.ActorRef, out var key) || !_entries.TryGetValue(key, out var entry))
+        if (!_routes.Remove(terminated.ActorRef, out var route) || !_entries.TryGetValue(route.Key, out var entry))
             return;
-        _router.Remove(key, terminated.ActorRef);
+        var key = route.Key;
+        _router.Remove(route);
         entry.Actor = null;
         entry.Count.Value = 0;
         if (entry.State != State.Stopping)
@@ -153,10 +154,12 @@ internal sealed class TopicRegistryActor : ReceiveActor
 
     private void StartActor(string key, Entry entry)
     {
-        var actor = Context.ActorOf(Topic.Props(key, entry.Count, _settings.TopicIdleTtl));
+        var route = new TopicRoute(key);
+        var actor = Context.ActorOf(Topic.Props(key, entry.Count, _settings.TopicIdleTtl, route));
+        route.Actor = actor;
         Context.Watch(actor);
-        _keys[actor] = key;
-        _router.Add(key, actor);
+        _routes[actor] = route;
+        _router.Add(route);
         entry.Actor = actor;
         entry.State = State.Active;
         Replay(entry);

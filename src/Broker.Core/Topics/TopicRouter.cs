@@ -7,16 +7,15 @@ using Broker.Protocol.Client;
 namespace Broker.Core.Topics;
 
 /// <summary>
-/// The backplane sink of a node: routes each delivered message straight to the topic actors of every matching
-/// subscription key (the exact topic and each matching wildcard pattern), without passing through the registry actor,
-/// so the registry never sits on the message path. The frame is encoded once per message per node and the same
-/// <see cref="Connection.Deliver"/> instance goes to every matching key's actor, which hands it on to every subscriber.
+/// The backplane sink of a node: finds the route of every matching subscription key (the exact topic and each matching
+/// wildcard pattern), encodes the frame once per message per node, and posts it to each shard that holds subscribers of
+/// a matching key (<see cref="TopicRoute.Fan"/>). Neither the registry nor the topic actors sit on the message path.
 /// The routing table is written only by the <see cref="TopicRegistry"/> actor and read concurrently by backplane threads.
 /// </summary>
 public sealed class TopicRouter : IBackplaneSink
 {
-    private readonly ConcurrentDictionary<string, IActorRef> _exact = new(StringComparer.Ordinal);
-    private volatile PatternRoute[] _patterns = [];
+    private readonly ConcurrentDictionary<string, TopicRoute> _exact = new(StringComparer.Ordinal);
+    private volatile TopicRoute[] _patterns = [];
 
     /// <inheritdoc />
     public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data) =>
@@ -24,52 +23,45 @@ public sealed class TopicRouter : IBackplaneSink
 
     /// <inheritdoc />
     public void Reset(string topic, string epoch) =>
-        Route(topic, epoch, static (topic, epoch) =>
-            new Connection.Deliver(new SharedFrame(ServerMessageWriter.EncodeResetFrame(topic, epoch))));
+        Route(topic, epoch, static (topic, epoch) => new SharedFrame(ServerMessageWriter.EncodeResetFrame(topic, epoch)));
 
-    // Encodes at most once, and only when some key matches (static lambdas: nothing allocated per call but the frame).
-    private void Route<TState>(string topic, TState state, Func<string, TState, Connection.Deliver> encode)
+    // Encodes at most once, and only when some key has subscribers (static lambdas: nothing allocated per call but the frame).
+    private void Route<TState>(string topic, TState state, Func<string, TState, SharedFrame> encode)
     {
-        Connection.Deliver? message = null;
-        if (_exact.TryGetValue(topic, out var actor))
+        SharedFrame? frame = null;
+        if (_exact.TryGetValue(topic, out var route) && route.Groups.Length > 0)
+            route.Fan(frame = encode(topic, state));
+        foreach (var pattern in _patterns)
         {
-            message = encode(topic, state);
-            actor.Tell(message, ActorRefs.NoSender);
-        }
-        foreach (var route in _patterns)
-        {
-            if (!TopicPattern.Matches(route.Pattern, topic))
+            if (pattern.Groups.Length == 0 || !TopicPattern.Matches(pattern.Key, topic))
                 continue;
-            message ??= encode(topic, state);
-            route.Actor.Tell(message, ActorRefs.NoSender);
+            pattern.Fan(frame ??= encode(topic, state));
         }
     }
 
-    internal void Add(string key, IActorRef actor)
+    internal void Add(TopicRoute route)
     {
-        if (TopicName.IsPattern(key))
-            _patterns = [.. _patterns, new PatternRoute(key, actor)];
+        if (TopicName.IsPattern(route.Key))
+            _patterns = [.. _patterns, route];
         else
-            _exact[key] = actor;
+            _exact[route.Key] = route;
     }
 
-    internal void Remove(string key, IActorRef actor)
+    internal void Remove(TopicRoute route)
     {
-        if (TopicName.IsPattern(key))
-            _patterns = Array.FindAll(_patterns, r => !(r.Pattern == key && r.Actor.Equals(actor)));
+        if (TopicName.IsPattern(route.Key))
+            _patterns = Array.FindAll(_patterns, r => r != route);
         else
-            _exact.TryRemove(new KeyValuePair<string, IActorRef>(key, actor));
+            _exact.TryRemove(new KeyValuePair<string, TopicRoute>(route.Key, route));
     }
 
     internal IActorRef? Find(string key)
     {
-        if (_exact.TryGetValue(key, out var actor))
-            return actor;
-        return Array.Find(_patterns, r => r.Pattern == key)?.Actor;
+        if (_exact.TryGetValue(key, out var route))
+            return route.Actor;
+        return Array.Find(_patterns, r => r.Key == key)?.Actor;
     }
 
-    private static Connection.Deliver Encode(string topic, long offset, ReadOnlyMemory<byte> data) =>
-        new(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(topic, offset, data.Span)));
-
-    private sealed record PatternRoute(string Pattern, IActorRef Actor);
+    private static SharedFrame Encode(string topic, long offset, ReadOnlyMemory<byte> data) =>
+        new(ServerMessageWriter.EncodeMessageFrame(topic, offset, data.Span));
 }

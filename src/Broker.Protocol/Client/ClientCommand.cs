@@ -37,6 +37,9 @@ public readonly struct ClientCommand
     /// <summary>The raw JSON value of a publish's <c>data</c>, byte for byte as sent; empty for other commands.</summary>
     public ReadOnlySequence<byte> Data { get; }
 
+    /// <summary>The <c>token</c> of connect and refresh; null for other commands.</summary>
+    public string? Token { get; init; }
+
     /// <summary><see cref="ClientError.None"/> when the command is valid, otherwise the code to reply with.</summary>
     public ClientError Error { get; }
 

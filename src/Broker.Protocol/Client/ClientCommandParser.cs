@@ -9,7 +9,7 @@ namespace Broker.Protocol.Client;
 /// <item>The payload must be exactly one JSON object; anything else (or trailing content) is <c>bad_json</c>.</item>
 /// <item>Keys may come in any order (<c>data</c> before <c>type</c>); the command is judged after the whole object is read,
 /// so an error reply carries the <c>id</c> wherever it appeared.</item>
-/// <item>Unknown keys are ignored at any depth. A known key (<c>type</c>, <c>id</c>, <c>topic</c>, <c>data</c>) given twice is
+/// <item>Unknown keys are ignored at any depth. A known key (<c>type</c>, <c>id</c>, <c>topic</c>, <c>data</c>, <c>token</c>) given twice is
 /// <c>bad_request</c>: accepting either copy would let two parsers disagree about what was published.</item>
 /// <item><c>data</c> is never parsed into objects: its exact byte range is returned, so nested values, whitespace and
 /// escapes pass through unchanged.</item>
@@ -19,6 +19,9 @@ namespace Broker.Protocol.Client;
 /// </summary>
 public static class ClientCommandParser
 {
+    /// <summary>The longest token accepted by connect and refresh, in JSON characters.</summary>
+    public const int MaxTokenLength = 8192;
+
     // Maximum depth of data; deeper nesting is bad_json rather than a stack risk.
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
@@ -98,6 +101,11 @@ public static class ClientCommandParser
                     if (fields.Since is null)
                         fields.BadRecovery ??= SinceShape;
                     break;
+                case Key.Token:
+                    fields.TokenKind = kind;
+                    if (kind == JsonTokenType.String)
+                        fields.Token = ReadToken(ref reader);
+                    break;
             }
         }
     }
@@ -136,6 +144,25 @@ public static class ClientCommandParser
         return offset is { } at && epoch is { Length: > 0 and <= 64 } e ? new StreamPosition(at, e) : null;
     }
 
+    // Tokens are read only for connect and refresh; a larger one is refused without building a string of its size.
+    private static string? ReadToken(ref Utf8JsonReader reader)
+    {
+        var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        return rawLength > MaxTokenLength ? null : reader.GetString();
+    }
+
+    // connect and refresh: a non-empty token string (docs/security.md).
+    private static ClientCommand ValidateAuth(in Fields fields)
+    {
+        if ((fields.Seen & Key.Token) == 0)
+            return Fail(ClientError.BadRequest, "'token' is missing", fields.Id, fields.Type);
+        if (fields.TokenKind != JsonTokenType.String)
+            return Fail(ClientError.BadRequest, "'token' must be a string", fields.Id, fields.Type);
+        if (string.IsNullOrEmpty(fields.Token))
+            return Fail(ClientError.BadRequest, $"'token' must be 1-{MaxTokenLength} characters", fields.Id, fields.Type);
+        return new ClientCommand(fields.Type, fields.Id, null, default, ClientError.None, null) { Token = fields.Token };
+    }
+
     private static ClientCommand Validate(in Fields fields)
     {
         if (fields.BadId)
@@ -145,9 +172,12 @@ public static class ClientCommandParser
         if (fields.TypeKind != JsonTokenType.String)
             return Fail(ClientError.BadRequest, "'type' must be a string", fields.Id);
         if (fields.Type == ClientCommandType.None)
-            return Fail(ClientError.UnknownType, "'type' is not subscribe, unsubscribe, publish, ping or history", fields.Id);
+            return Fail(ClientError.UnknownType,
+                "'type' is not subscribe, unsubscribe, publish, ping, history, connect or refresh", fields.Id);
         if (fields.Type == ClientCommandType.Ping)
             return new ClientCommand(ClientCommandType.Ping, fields.Id, null, default, ClientError.None, null);
+        if (fields.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
+            return ValidateAuth(in fields);
         if ((fields.Seen & Key.Topic) == 0)
             return Fail(ClientError.BadRequest, "'topic' is missing", fields.Id, fields.Type);
         if (fields.TopicKind != JsonTokenType.String)
@@ -189,6 +219,8 @@ public static class ClientCommandParser
             return Key.Limit;
         if (reader.ValueTextEquals("since"u8))
             return Key.Since;
+        if (reader.ValueTextEquals("token"u8))
+            return Key.Token;
         return reader.ValueTextEquals("data"u8) ? Key.Data : Key.Unknown;
     }
 
@@ -202,6 +234,10 @@ public static class ClientCommandParser
             return ClientCommandType.Unsubscribe;
         if (reader.ValueTextEquals("history"u8))
             return ClientCommandType.History;
+        if (reader.ValueTextEquals("connect"u8))
+            return ClientCommandType.Connect;
+        if (reader.ValueTextEquals("refresh"u8))
+            return ClientCommandType.Refresh;
         return reader.ValueTextEquals("ping"u8) ? ClientCommandType.Ping : ClientCommandType.None;
     }
 
@@ -212,6 +248,7 @@ public static class ClientCommandParser
         Key.Topic => "topic",
         Key.Limit => "limit",
         Key.Since => "since",
+        Key.Token => "token",
         _ => "data",
     };
 
@@ -223,8 +260,9 @@ public static class ClientCommandParser
         Id = 2,
         Topic = 4,
         Data = 8,
-        Limit = 16,
-        Since = 32,
+        Token = 16,
+        Limit = 32,
+        Since = 64,
     }
 
     // What the object held, gathered in one pass and judged at the end (keys come in any order).
@@ -242,5 +280,7 @@ public static class ClientCommandParser
         public int? Limit;
         public StreamPosition? Since;
         public string? BadRecovery;
+        public JsonTokenType TokenKind;
+        public string? Token;
     }
 }

@@ -24,4 +24,6 @@ public enum ClientError : byte
     RateLimited,
     /// <summary><c>backplane_unavailable</c>: the backplane could not accept the publish; nothing was published.</summary>
     BackplaneUnavailable,
+    /// <summary><c>forbidden</c>: the topic's namespace (or the token's grants) does not allow this subscribe or publish.</summary>
+    Forbidden,
 }

@@ -15,6 +15,7 @@ public static class ClientErrors
         ClientError.MessageTooLarge => "message_too_large",
         ClientError.RateLimited => "rate_limited",
         ClientError.BackplaneUnavailable => "backplane_unavailable",
+        ClientError.Forbidden => "forbidden",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "not an error code"),
     };
 }

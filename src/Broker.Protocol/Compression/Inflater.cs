@@ -25,18 +25,14 @@ internal sealed unsafe class Inflater : IDisposable
 
     /// <summary>
     /// Inflates from <paramref name="input"/> into <paramref name="output"/> and reports how much of each it used.
-    /// Returns false when the input is not valid deflate data.
+    /// Returns false when the input is not valid deflate data. Input after the stream's final block is left unconsumed.
     /// </summary>
     public bool TryInflate(ReadOnlySpan<byte> input, Span<byte> output, out int consumed, out int written)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         consumed = written = 0;
         if (Finished)
-        {
-            // Bytes after a final block (such as the 00 00 FF FF the reader appends) carry no data.
-            consumed = input.Length;
-            return true;
-        }
+            return true; // nothing follows a final block; the caller decides whether leftover input is an error
         fixed (byte* inputPointer = input)
         fixed (byte* outputPointer = output)
         fixed (ZStream* stream = &_stream)
@@ -53,7 +49,6 @@ internal sealed unsafe class Inflater : IDisposable
             if (result == ZLibNative.StreamEnd)
             {
                 Finished = true;
-                consumed = input.Length;
                 return true;
             }
             return result is ZLibNative.Ok or ZLibNative.BufError;

@@ -8,11 +8,14 @@ public sealed partial class MessageReader
     // RFC 7692 §7.2.2: the sender removed this flush marker from the end of each compressed message.
     private static ReadOnlySpan<byte> DeflateTail => [0x00, 0x00, 0xFF, 0xFF];
 
+    private int _bytesAfterFinalBlock;
+
     private void StartBufferedMessage(OpCode opCode, bool compressed)
     {
         _messageOpCode = opCode;
         _messageCompressed = compressed;
         _length = 0;
+        _bytesAfterFinalBlock = 0;
         _utf8.Reset();
         if (compressed)
             _inflater ??= new Inflater(_deflate!.ClientMaxWindowBits);
@@ -23,9 +26,9 @@ public sealed partial class MessageReader
         if (_messageCompressed)
         {
             foreach (var segment in payload)
-                Inflate(segment.Span);
+                Inflate(segment.Span, tail: false);
             if (fin)
-                Inflate(DeflateTail);
+                Inflate(DeflateTail, tail: true);
         }
         else
         {
@@ -67,6 +70,7 @@ public sealed partial class MessageReader
         var message = new ReceivedMessage(_messageOpCode, new ReadOnlySequence<byte>(_buffer!, 0, _length));
         _bufferHandedOut = true;
         _messageOpCode = OpCode.Continuation;
+        MessageEnded();
         // RFC 7692 §7.1.1.2: without client context takeover no message refers back into an earlier one. A final
         // deflate block also ends the stream, so the next message starts a new one.
         if (_messageCompressed && (_deflate!.ClientNoContextTakeover || _inflater!.Finished))
@@ -76,10 +80,23 @@ public sealed partial class MessageReader
 
     // Inflates until the input is used up and zlib has no more output pending, enforcing the limit as bytes appear:
     // a compression bomb fails after at most one spare byte past the limit.
-    private void Inflate(ReadOnlySpan<byte> input)
+    // Nothing may follow a final block (BFINAL) but the start of the empty stored block a sync flush adds (RFC 7692
+    // §7.2.3.4 shows that one 0x00 byte) and the 00 00 FF FF the reader itself appends. Anything else would be silently
+    // dropped, so it is a protocol error rather than a way to hide bytes in a message.
+    private void Inflate(ReadOnlySpan<byte> input, bool tail)
     {
         while (true)
         {
+            if (_inflater!.Finished)
+            {
+                if (!tail)
+                {
+                    foreach (var b in input)
+                        if (b != 0 || ++_bytesAfterFinalBlock > 1)
+                            ProtocolErrors.Throw(CloseStatus.ProtocolError, "data after the final deflate block");
+                }
+                return;
+            }
             if (_buffer is null || _length == _buffer.Length)
                 EnsureCapacity(_length + 1);
             var space = Math.Min(_buffer!.Length, _maxMessageBytes + 1) - _length;

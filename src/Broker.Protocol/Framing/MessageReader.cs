@@ -58,10 +58,20 @@ public sealed partial class MessageReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxMessageBytes);
         // One spare byte above the limit lets inflation detect an oversized message, so cap below the array limit.
         _maxMessageBytes = (int)Math.Min(options.MaxMessageBytes, Array.MaxLength - 1);
-        // Deflate can expand incompressible data a little (5 bytes per 64 KiB stored block); allow for that generously.
-        _maxCompressedFrameBytes = _maxMessageBytes + (_maxMessageBytes >> 10) + 64;
+        // Deflate expands incompressible data, by how much depends on the compressor: 5 bytes per 64 KiB with stored
+        // blocks, but 1/8 with fixed Huffman codes (zlib-ng's fastest level, .NET's CompressionLevel.Fastest), and a
+        // literal never costs more than 15 bits (RFC 1951 §3.2.7). So a compressed frame may be twice the message limit;
+        // this bounds only the work per frame (compressed frames are consumed as they arrive, the inflated size is
+        // enforced while inflating), and a tighter bound would reject legal incompressible messages near the limit.
+        _maxCompressedFrameBytes = 2L * _maxMessageBytes + 1024;
         _deflate = options.Deflate;
         _requireMaskedFrames = options.RequireMaskedFrames;
+        _clock = options.Clock ?? TimeProvider.System;
+        _maxMessageTicks = options.MaxMessageDuration is { } duration
+            ? Math.Max(1, (long)(duration.TotalSeconds * _clock.TimestampFrequency))
+            : 0;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxEmptyFragments);
+        _maxEmptyFragments = options.MaxEmptyFragments;
     }
 
     /// <summary>
@@ -73,6 +83,7 @@ public sealed partial class MessageReader : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ReturnHandedOutBuffer();
+        CheckMessageDeadline();
         while (true)
         {
             if (_frameRemaining > 0)
@@ -96,6 +107,8 @@ public sealed partial class MessageReader : IDisposable
                 // Part of a fragmented or compressed message: copied out anyway, so take its payload as it arrives.
                 if (header.OpCode != OpCode.Continuation)
                     StartBufferedMessage(header.OpCode, header.Rsv1);
+                CountFragment(header);
+                MessageStarted();
                 buffer = buffer.Slice(header.Length);
                 StartFramePayload(header);
                 if (ConsumeFramePayload(ref buffer))
@@ -107,6 +120,8 @@ public sealed partial class MessageReader : IDisposable
             }
             if (buffer.Length - header.Length < header.PayloadLength)
             {
+                if (!header.IsControl)
+                    MessageStarted();
                 if (header.OpCode == OpCode.Text)
                     CheckTextPrefix(buffer.Slice(header.Length), header);
                 break;
@@ -115,6 +130,8 @@ public sealed partial class MessageReader : IDisposable
             var payload = buffer.Slice(header.Length, header.PayloadLength);
             var rest = buffer.Slice(payload.End);
             // The common case: a whole uncompressed message in one frame, returned as a slice of the input.
+            if (!header.IsControl)
+                MessageEnded();
             if (header.OpCode == OpCode.Text)
             {
                 CompleteSingleFrameText(payload, header);

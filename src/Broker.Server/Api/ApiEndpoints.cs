@@ -20,8 +20,8 @@ internal static class ApiEndpoints
         var counters = services.GetRequiredService<ConnectionCounters>();
         var apiKey = new ApiKey(settings.Http.ApiKey);
         var backplane = services.GetRequiredService<IBackplane>();
-        var publish = new PublishEndpoint(apiKey, backplane,
-            services.GetRequiredService<PubSubSettings>(), counters.Traffic);
+        var publish = new PublishEndpoint(apiKey, backplane, services.GetRequiredService<PubSubSettings>(), counters.Traffic,
+            new PublishRateLimit(settings.Http.PublishRate, settings.Http.PublishBurst));
         var registry = services.GetRequiredService<IRequiredActor<TopicRegistryKey>>();
 
         var history = new HistoryEndpoint(apiKey, backplane, settings.Namespaces);

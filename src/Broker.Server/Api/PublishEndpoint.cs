@@ -4,6 +4,7 @@ using Broker.Core.Backplane;
 using Broker.Core.Metrics;
 using Broker.Core.Topics;
 using Broker.Protocol.Client;
+using Broker.Protocol.Text;
 
 namespace Broker.Server.Api;
 
@@ -11,7 +12,8 @@ namespace Broker.Server.Api;
 /// <c>POST /api/publish</c>: a server publishes to a topic exactly as a WebSocket client would (same backplane, offsets,
 /// limits and error codes), authenticated by <c>Authorization: Bearer &lt;broker.http.api-key&gt;</c>.
 /// </summary>
-internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic)
+internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic,
+    PublishRateLimit rateLimit)
 {
     // Room for the envelope around data: the topic (at most 200 bytes, escapes can make it 6x) and the JSON punctuation.
     private const int EnvelopeBytes = 2048;
@@ -20,6 +22,13 @@ internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSu
     {
         if (!await apiKey.AuthorizeAsync(context, "publish"))
             return;
+        if (!rateLimit.TryTake())
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await ApiResults.ErrorAsync(context, StatusCodes.Status429TooManyRequests, ClientError.RateLimited,
+                "the publish API's rate limit (broker.http.publish-rate) is reached; retry later");
+            return;
+        }
         var reader = context.Request.BodyReader;
         var body = await ReadBodyAsync(reader, settings.MaxPublishBytes + EnvelopeBytes, context.RequestAborted);
         if (body is null)
@@ -40,6 +49,13 @@ internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSu
 
     private async Task PublishAsync(HttpContext context, ReadOnlySequence<byte> body)
     {
+        // Utf8JsonReader does not check the bytes inside strings: without this, invalid UTF-8 in data would reach every
+        // subscriber inside a text frame (which their clients must then fail with 1007), and in topic it throws.
+        if (!IsUtf8(body))
+        {
+            await ApiResults.ErrorAsync(context, StatusCodes.Status400BadRequest, ClientError.BadJson, "the body is not valid UTF-8");
+            return;
+        }
         var request = PublishRequest.Parse(body);
         if (!request.IsValid)
         {
@@ -74,6 +90,17 @@ internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSu
             writer.WriteNumber("offset"u8, offset);
             writer.WriteEndObject();
         });
+    }
+
+    private static bool IsUtf8(in ReadOnlySequence<byte> body)
+    {
+        var validator = new Utf8Validator();
+        foreach (var segment in body)
+        {
+            if (!validator.TryAppend(segment.Span, final: false))
+                return false;
+        }
+        return validator.TryAppend(default, final: true);
     }
 
     // Buffers the whole body in the pipe (no copy); null when it exceeds limit. The caller advances past the result.

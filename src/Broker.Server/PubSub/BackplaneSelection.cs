@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Metrics;
 using Broker.Core.Settings;
 using Broker.Core.Topics;
 using Broker.Redis;
@@ -32,7 +33,7 @@ internal static class BackplaneSelection
                 var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
                 services.AddSingleton<IBackplane>(provider =>
                     new RedisBackplane(redis, provider.GetRequiredService<BrokerSettings>().Namespaces,
-                        provider.GetRequiredService<ILogger<RedisBackplane>>()));
+                        provider.GetRequiredService<ILogger<RedisBackplane>>(), provider.GetService<BackplaneTimings>()));
                 break;
             default:
                 throw new ConfigurationException($"{TypePath} must be memory or redis, not '{type}'");

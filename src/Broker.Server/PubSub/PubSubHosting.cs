@@ -9,7 +9,7 @@ namespace Broker.Server.PubSub;
 
 /// <summary>
 /// Wires pub/sub into the node: the pub/sub settings, the topic registry actor over the backplane and router that
-/// <see cref="BackplaneSelection"/> registers, and the per-connection <see cref="PubSubHandler"/> factory for <c>/ws</c>.
+/// <see cref="BackplaneSelection"/> registers, (the per-connection handler factory for <c>/ws</c> is AuthHosting's).
 /// </summary>
 internal static class PubSubHosting
 {
@@ -24,14 +24,6 @@ internal static class PubSubHosting
                 services.GetRequiredService<TopicRouter>(), services.GetRequiredService<PubSubSettings>()), "topics");
             registry.Register<TopicRegistryKey>(topics);
         });
-
-    /// <summary>One handler per connection; the shared services are resolved on the first connection (the ActorSystem starts after mapping).</summary>
-    public static Func<IMessageHandler> HandlerFactory(IServiceProvider services)
-    {
-        // PublicationOnly: a handshake racing the ActorSystem's start must not cache the failure for every later one.
-        var shared = new Lazy<PubSubServices>(() => Services(services), LazyThreadSafetyMode.PublicationOnly);
-        return () => new PubSubHandler(shared.Value);
-    }
 
     public static PubSubServices Services(IServiceProvider services) => new(
         services.GetRequiredService<IRequiredActor<TopicRegistryKey>>().ActorRef,

@@ -2,9 +2,12 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Akka.Actor;
+using Akka.Dispatch;
 using Akka.TestKit.Xunit2;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
+using Broker.Core.Tests.Shards;
 using Broker.Protocol.Compression;
 using Broker.Protocol.Framing;
 
@@ -12,6 +15,10 @@ namespace Broker.Core.Tests.Connections;
 
 public sealed class ConnectionActorTests : TestKit
 {
+    private readonly ShardSet _shards;
+
+    public ConnectionActorTests() => _shards = TestShards.Start(Sys);
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     private static WebSocketSettings Settings(int maxQueuedMessages = 100) => new(
@@ -22,7 +29,9 @@ public sealed class ConnectionActorTests : TestKit
         MaxQueuedBytes: 1 << 20,
         MaxQueuedMessages: maxQueuedMessages,
         Subprotocols: [],
-        Deflate: new DeflateSettings(Enabled: false));
+        Deflate: new DeflateSettings(Enabled: false),
+        MaxMessageDuration: TimeSpan.FromMinutes(1),
+        MaxEmptyFragments: 100);
 
     private sealed record Socket(Pipe ClientToServer, Pipe ServerToClient, ConnectionSetup Setup, TaskCompletionSource Aborted);
 
@@ -81,7 +90,7 @@ public sealed class ConnectionActorTests : TestKit
     public async Task HandlerThrows_UnderStoppingSupervisor_ClosesWith1011()
     {
         var socket = NewSocket(new ThrowingHandler(), Settings());
-        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings()));
+        var supervisor = Sys.ActorOf(ConnectionSupervisorActor.Props(Settings(), _shards));
         supervisor.Tell(new Core.Connections.ConnectionSupervisor.Open(socket.Setup));
 
         await SendMaskedAsync(socket, OpCode.Text, "boom"u8.ToArray());
@@ -97,7 +106,7 @@ public sealed class ConnectionActorTests : TestKit
     public async Task Deliver_SharedFrame_WrittenUnchanged()
     {
         var socket = NewSocket(EchoHandler.Instance, Settings());
-        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup, _shards.Next()));
         var shared = new SharedFrame(FrameWriter.Encode(OpCode.Text, "fan-out"u8));
 
         connection.Tell(new Connection.Deliver(shared));
@@ -111,7 +120,7 @@ public sealed class ConnectionActorTests : TestKit
     public async Task CloseCommand_PeerAnswersClose_ConnectionCompletes()
     {
         var socket = NewSocket(EchoHandler.Instance, Settings());
-        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup, _shards.Next()));
         Watch(connection);
 
         connection.Tell(new Connection.Close(Protocol.CloseStatus.GoingAway));
@@ -129,7 +138,7 @@ public sealed class ConnectionActorTests : TestKit
     public async Task CloseCommand_PeerSilent_AbortedAfterCloseTimeout()
     {
         var socket = NewSocket(EchoHandler.Instance, Settings());
-        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup, _shards.Next()));
 
         connection.Tell(new Connection.Close(Protocol.CloseStatus.NormalClosure));
 
@@ -140,7 +149,7 @@ public sealed class ConnectionActorTests : TestKit
     public async Task Deliver_PeerNotReading_SlowConsumerClosedAndCounted()
     {
         var socket = NewSocket(EchoHandler.Instance, Settings(maxQueuedMessages: 4));
-        var connection = Sys.ActorOf(Connection.Props(socket.Setup));
+        var connection = Sys.ActorOf(Connection.Props(socket.Setup, _shards.Next()));
         // Larger than the pipe's pause threshold, so the first flush blocks and the queue fills behind it.
         var big = new SharedFrame(FrameWriter.Encode(OpCode.Binary, new byte[100_000]));
 
@@ -149,6 +158,28 @@ public sealed class ConnectionActorTests : TestKit
 
         await socket.Aborted.Task.WaitAsync(Wait);
         Assert.Equal(1, socket.Setup.Counters.SlowConsumers);
+    }
+
+    [Fact]
+    public async Task Read_ShardsOverBudget_StopsReadingUntilTheyDrain()
+    {
+        var shards = TestShards.Start(Sys, count: 2, maxQueuedDeliveries: 10);
+        var socket = NewSocket(EchoHandler.Instance, Settings());
+        Sys.ActorOf(Connection.Props(socket.Setup, shards.Shards[0]));
+        using var release = new ManualResetEventSlim();
+        // Shard 1 is stuck in a work item with more deliveries queued behind it than its budget.
+        shards.Shards[1].Post(new ActionRunnable(() => release.Wait(Wait)));
+        shards.Shards[1].PostDeliveries(new ActionRunnable(() => { }), 11);
+
+        await SendMaskedAsync(socket, OpCode.Text, "read before"u8.ToArray());
+        Assert.Equal("read before"u8.ToArray(), (await ReadFrameAsync(socket)).Payload);
+        await SendMaskedAsync(socket, OpCode.Text, "held back"u8.ToArray());
+        var echo = ReadFrameAsync(socket);
+
+        await Task.WhenAny(echo, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.False(echo.IsCompleted, "read while the shards were over budget");
+        release.Set();
+        Assert.Equal("held back"u8.ToArray(), (await echo).Payload);
     }
 
     private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;

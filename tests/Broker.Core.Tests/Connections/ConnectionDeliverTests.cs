@@ -5,6 +5,8 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Broker.Core.Connections;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
+using Broker.Core.Tests.Shards;
 using Broker.Protocol.Compression;
 using Broker.Protocol.Framing;
 
@@ -13,6 +15,10 @@ namespace Broker.Core.Tests.Connections;
 /// <summary>Which bytes of a shared frame a connection writes, by its negotiated permessage-deflate parameters.</summary>
 public sealed class ConnectionDeliverTests : TestKit
 {
+    private readonly ShardSet _shards;
+
+    public ConnectionDeliverTests() => _shards = TestShards.Start(Sys);
+
     private static readonly byte[] Message = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("shared message ", 30)));
 
     private static WebSocketSettings Settings(int threshold) => new(
@@ -23,7 +29,9 @@ public sealed class ConnectionDeliverTests : TestKit
         MaxQueuedBytes: 1 << 20,
         MaxQueuedMessages: 100,
         Subprotocols: [],
-        Deflate: new DeflateSettings(Enabled: true, CompressionThresholdBytes: threshold));
+        Deflate: new DeflateSettings(Enabled: true, CompressionThresholdBytes: threshold),
+        MaxMessageDuration: TimeSpan.FromMinutes(1),
+        MaxEmptyFragments: 100);
 
     public static TheoryData<DeflateParameters?, int, int?> Cases => new()
     {
@@ -42,7 +50,7 @@ public sealed class ConnectionDeliverTests : TestKit
         var counters = new ConnectionCounters();
         var setup = new ConnectionSetup(new Duplex(toServer.Reader, toClient.Writer), () => { }, EchoHandler.Instance,
             deflate, null, Settings(threshold), counters);
-        var connection = Sys.ActorOf(Connection.Props(setup));
+        var connection = Sys.ActorOf(Connection.Props(setup, _shards.Next()));
         var shared = new SharedFrame(FrameWriter.Encode(OpCode.Text, Message));
 
         connection.Tell(new Connection.Deliver(shared));

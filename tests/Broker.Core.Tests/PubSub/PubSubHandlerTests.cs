@@ -4,6 +4,8 @@ using Akka.TestKit.Xunit2;
 using Broker.Core.Connections;
 using Broker.Core.PubSub;
 using Broker.Core.Settings;
+using Broker.Core.Shards;
+using Broker.Core.Tests.Shards;
 using Broker.Core.Topics;
 using Broker.Protocol.Compression;
 
@@ -15,14 +17,17 @@ public sealed class PubSubHandlerTests : TestKit
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     // A long close-timeout: a closing connection stays alive, so leaving topics must not wait for DeathWatch.
     private static readonly WebSocketSettings Settings = new(1 << 20, null, TimeSpan.FromMinutes(5),
-        TimeSpan.FromMinutes(5), 1 << 20, 100, [], new DeflateSettings(Enabled: false));
+        TimeSpan.FromMinutes(5), 1 << 20, 100, [], new DeflateSettings(Enabled: false), TimeSpan.FromMinutes(1), 100);
 
     private readonly FlakyBackplane _backplane = new();
     private readonly IActorRef _registry;
     private readonly PubSubServices _services;
 
+    private readonly ShardSet _shards;
+
     public PubSubHandlerTests()
     {
+        _shards = TestShards.Start(Sys);
         var router = new TopicRouter();
         _backplane.StartAsync(router, CancellationToken.None).GetAwaiter().GetResult();
         var settings = new PubSubSettings(TimeSpan.FromHours(1), 10, 1000, null, 10, 100);
@@ -92,6 +97,6 @@ public sealed class PubSubHandlerTests : TestKit
         var toClient = new Pipe();
         var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { },
             new PubSubHandler(_services), null, null, Settings, new ConnectionCounters());
-        return new PipeClient(Sys.ActorOf(Connection.Props(setup)), toServer.Writer, toClient.Reader);
+        return new PipeClient(Sys.ActorOf(Connection.Props(setup, _shards.Next())), toServer.Writer, toClient.Reader);
     }
 }

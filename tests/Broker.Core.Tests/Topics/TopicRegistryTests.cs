@@ -2,6 +2,8 @@ using System.Text;
 using Akka.Actor;
 using Akka.TestKit;
 using Broker.Core.Connections;
+using Broker.Core.Shards;
+using Broker.Core.Tests.Shards;
 using Broker.Core.Topics;
 
 namespace Broker.Core.Tests.Topics;
@@ -12,20 +14,35 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
     private readonly RecordingBackplane _backplane = new();
     private readonly TopicRouter _router = new();
 
-    public TopicRegistryTests() => _backplane.StartAsync(_router, CancellationToken.None).GetAwaiter().GetResult();
+    private readonly ShardSet _shards;
+    private readonly Dictionary<IActorRef, Subscriber> _subscribers = [];
+
+    public TopicRegistryTests()
+    {
+        _shards = TestShards.Start(Sys);
+        _backplane.StartAsync(_router, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    // One subscriber per probe, spread over the shards.
+    private Subscriber Of(TestProbe probe)
+    {
+        if (!_subscribers.TryGetValue(probe.Ref, out var subscriber))
+            _subscribers.Add(probe.Ref, subscriber = new ProbeSubscriber(_shards.Next(), probe.Ref));
+        return subscriber;
+    }
 
     private IActorRef Registry(TimeSpan idleTtl) =>
         Sys.ActorOf(TopicRegistry.Props(_backplane, _router, new PubSubSettings(idleTtl, 1000, 65536, null, 2000, 100)));
 
-    private static void Subscribe(IActorRef registry, string key, TestProbe probe)
+    private void Subscribe(IActorRef registry, string key, TestProbe probe)
     {
-        registry.Tell(new TopicRegistry.Subscribe(key, probe.Ref), probe.Ref);
+        registry.Tell(new TopicRegistry.Subscribe(key, Of(probe)), probe.Ref);
         probe.ExpectMsg<TopicRegistry.SubscribeAck>(a => Assert.Equal(key, a.Key));
     }
 
-    private static void Unsubscribe(IActorRef registry, string key, TestProbe probe)
+    private void Unsubscribe(IActorRef registry, string key, TestProbe probe)
     {
-        registry.Tell(new TopicRegistry.Unsubscribe(key, probe.Ref), probe.Ref);
+        registry.Tell(new TopicRegistry.Unsubscribe(key, Of(probe)), probe.Ref);
         probe.ExpectMsg<TopicRegistry.UnsubscribeAck>(a => Assert.Equal(key, a.Key));
     }
 
@@ -91,7 +108,7 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Subscriber_Terminated_IsRemovedAndLastOneReleasesTopic()
+    public void Unsubscribe_EachSubscriber_IsRemovedAndLastOneReleasesTopic()
     {
         var registry = Registry(TimeSpan.FromMilliseconds(100));
         var (a, b) = (CreateTestProbe(), CreateTestProbe());
@@ -100,13 +117,14 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
         var topic = _router.Find("t")!;
         Watch(topic);
 
-        Sys.Stop(a.Ref);
+        Unsubscribe(registry, "t", a);
 
-        AwaitAssert(() => Assert.Equal([new TopicInfo("t", 1)], Topics(registry)));
+        Assert.Equal([new TopicInfo("t", 1)], Topics(registry));
         Publish("t");
         Assert.Equal(1, Received(b).Offset);
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        Sys.Stop(b.Ref);
+        Unsubscribe(registry, "t", b);
 
         ExpectTerminated(topic);
         AwaitAssert(() => Assert.Contains("-t", _backplane.Calls));
@@ -124,7 +142,7 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
 
         // The idle actor's request reaches the registry first, then a subscribe for the same key.
         registry.Tell(new Topic.Passivate("t"), topic);
-        registry.Tell(new TopicRegistry.Subscribe("t", b.Ref), b.Ref);
+        registry.Tell(new TopicRegistry.Subscribe("t", Of(b)), b.Ref);
 
         b.ExpectMsg<TopicRegistry.SubscribeAck>();
         ExpectTerminated(topic);
@@ -143,7 +161,7 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
         var topic = _router.Find("t")!;
 
         // The subscribe is forwarded to the still-active actor, which then gets Stop while it has a subscriber.
-        registry.Tell(new TopicRegistry.Subscribe("t", b.Ref), b.Ref);
+        registry.Tell(new TopicRegistry.Subscribe("t", Of(b)), b.Ref);
         registry.Tell(new Topic.Passivate("t"), topic);
 
         b.ExpectMsg<TopicRegistry.SubscribeAck>();
@@ -259,7 +277,7 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
         var probe = CreateTestProbe();
         _backplane.FailSubscribes = true;
 
-        registry.Tell(new TopicRegistry.Subscribe("t", probe.Ref), probe.Ref);
+        registry.Tell(new TopicRegistry.Subscribe("t", Of(probe)), probe.Ref);
 
         probe.ExpectMsg(new TopicRegistry.SubscribeRejected("t", "backplane_unavailable"));
         Assert.Empty(Topics(registry));

@@ -33,7 +33,7 @@ public sealed class ClusterConfigTests
         Assert.Equal("node2", config.GetString("akka.remote.dot-netty.tcp.public-hostname"));
         Assert.Equal(4054, config.GetInt("akka.remote.dot-netty.tcp.port")); // the flag beats cluster.hocon's 4053
         Assert.Equal("cluster", config.GetString("akka.actor.provider"));
-        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("lease-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
     }
 
     [Fact]
@@ -66,5 +66,23 @@ public sealed class ClusterConfigTests
 
         Assert.Equal("redis", config.GetString("broker.backplane.type"));
         Assert.Equal("redis:6380", RedisSettings.Create(config).Endpoint);
+    }
+
+    [Fact]
+    public void Layer_ClusterMode_LeaseMajorityWithTheRedisLeaseAndItsDocumentedTimings()
+    {
+        var config = Load(["--seeds", "node1:4053"]);
+
+        const string sbr = "akka.cluster.split-brain-resolver.lease-majority";
+        Assert.Equal("akka.coordination.redis-lease", config.GetString($"{sbr}.lease-implementation"));
+        Assert.Equal("broker-akka-sbr", config.GetString($"{sbr}.lease-name"));
+        Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan($"{sbr}.acquire-lease-delay-for-minority"));
+        Assert.Equal(TimeSpan.FromSeconds(20), config.GetTimeSpan($"{sbr}.release-after"));
+        Assert.Equal(typeof(RedisLease).AssemblyQualifiedName!.Split(',')[..2].Select(p => p.Trim()),
+            config.GetString("akka.coordination.redis-lease.lease-class").Split(',').Select(p => p.Trim()));
+        Assert.Equal(TimeSpan.FromSeconds(20), config.GetTimeSpan("akka.coordination.redis-lease.heartbeat-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.coordination.redis-lease.heartbeat-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.coordination.redis-lease.lease-operation-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(10), config.GetTimeSpan("akka.coordinated-shutdown.phases.before-service-unbind.timeout"));
     }
 }

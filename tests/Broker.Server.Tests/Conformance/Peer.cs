@@ -50,13 +50,16 @@ public static class Peer
         Assert.True(payload.AsSpan().SequenceEqual(frame.Payload), $"{opCode} payload of {frame.Payload.Length} bytes differs from the {payload.Length} sent");
     }
 
-    /// <summary>The next frame is a Close with <paramref name="code"/>, then the server closes TCP: how it fails a connection.</summary>
+    /// <summary>
+    /// The next frame is a Close with <paramref name="code"/>, then the server closes TCP with nothing in between (no Pong,
+    /// no echo after its Close): how it fails a connection.
+    /// </summary>
     public static async Task ExpectCloseAsync(RawClient client, int code)
     {
         var frame = await NextFrameAsync(client);
         Assert.True(frame.OpCode == (int)OpCode.Close, $"expected Close {code}, got opcode {frame.OpCode}");
         Assert.Equal(code, frame.CloseCode);
-        Assert.True(await client.ServerClosedTcpAsync());
+        await client.ExpectTcpClosedWithNothingMoreAsync();
     }
 
     /// <summary>Autobahn's clean close: our Close 1000 is answered by the server's Close 1000 (nothing else first), then TCP closes.</summary>

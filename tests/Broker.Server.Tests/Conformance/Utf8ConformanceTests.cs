@@ -154,7 +154,7 @@ public sealed class Utf8ConformanceTests(EchoNode node) : IClassFixture<EchoNode
         }
 
         Assert.True(1007 == await client.ReadCloseCodeAsync(), $"{id}: the server must fail before the message is finished");
-        Assert.True(await client.ServerClosedTcpAsync());
+        await client.ExpectTcpClosedWithNothingMoreAsync();
     }
 
     private static async Task SendAsync(Support.RawClient client, Case c)

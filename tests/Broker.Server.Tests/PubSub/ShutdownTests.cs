@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Broker.Server.Tests.Support;
@@ -9,10 +8,12 @@ namespace Broker.Server.Tests.PubSub;
 public sealed class ShutdownTests
 {
     [Fact]
-    public async Task Stop_SubscribedClients_QueuedMessagesThen1001AndStopWithinDrainTimeout()
+    public async Task Stop_SubscribedClients_QueuedMessagesThen1001AndStopOnceTheyClosed()
     {
+        // A drain timeout far beyond the test's bound: stopping within the bound shows the node stopped because every
+        // client finished its close handshake, not because the drain timed out. No wall-clock assertion.
         await using var broker = await TestBroker.StartAsync(
-            "broker.shutdown.drain-timeout = 20s\nbroker.websocket.close-timeout = 2s");
+            "broker.shutdown.drain-timeout = 10m\nbroker.websocket.close-timeout = 2s");
         var clients = new List<PubSubClient>();
         for (var i = 0; i < 5; i++)
         {
@@ -24,7 +25,6 @@ public sealed class ShutdownTests
         // Once the publisher reads its own copy, the topic actor has queued the others' copies ahead of the 1001.
         Assert.Equal("last words", (await clients[0].ReceiveAsync()).GetProperty("data").GetString());
 
-        var clock = Stopwatch.StartNew();
         var stopping = broker.StopAsync();
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await clients[0].ReceiveCloseAsync());
         foreach (var client in clients.Skip(1))
@@ -34,9 +34,7 @@ public sealed class ShutdownTests
             await client.DisposeAsync();
         }
         await clients[0].DisposeAsync();
-        await stopping.WaitAsync(TimeSpan.FromSeconds(20));
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"stopped after {clock.Elapsed}");
+        await stopping.WaitAsync(TimeSpan.FromSeconds(120));
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed class BrokerSettingsTests
         Assert.Empty(settings.Http.AllowedOrigins);
         Assert.True(settings.Http.EchoEndpoint);
         Assert.Equal("", settings.Http.ApiKey);
+        Assert.Equal(1000, settings.Http.PublishRate);
+        Assert.Equal(2000, settings.Http.PublishBurst);
 
         var ws = settings.WebSocket;
         Assert.Equal(1_048_576, ws.MaxMessageBytes);
@@ -28,6 +30,8 @@ public sealed class BrokerSettingsTests
         Assert.Equal(10_000, ws.MaxQueuedMessages);
         Assert.Equal(["broker.v1"], ws.Subprotocols);
         Assert.Equal(new DeflateSettings(Enabled: true, ServerMaxWindowBits: 15, ServerNoContextTakeover: true, CompressionThresholdBytes: 64), ws.Deflate);
+        Assert.Equal(TimeSpan.FromSeconds(60), ws.MaxMessageDuration);
+        Assert.Equal(16, ws.MaxEmptyFragments);
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);

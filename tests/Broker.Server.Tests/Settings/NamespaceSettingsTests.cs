@@ -27,7 +27,7 @@ public sealed class NamespaceSettingsTests
     [Fact]
     public void Create_AnonymousDenied_AutoMeansAuthenticated()
     {
-        var @default = Read("broker.auth.anonymous = deny").Namespaces.Default;
+        var @default = Read("broker.auth { anonymous = deny, jwt.hmac-secret = \"0123456789abcdef0123456789abcdef\" }").Namespaces.Default;
 
         Assert.Equal(AccessRule.Authenticated, @default.Subscribe);
         Assert.Equal(AccessRule.Authenticated, @default.Publish);

@@ -16,6 +16,16 @@ public sealed class PubSubClient : IAsyncDisposable
     public static async Task<PubSubClient> ConnectAsync(TestBroker broker, bool deflate = false) =>
         new(await WebSocketClients.ConnectAsync(broker.Ws(), deflate));
 
+    /// <summary>Connects to <paramref name="uri"/> with options set by <paramref name="configure"/> (headers, TLS trust).</summary>
+    public static async Task<PubSubClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions> configure)
+    {
+        var socket = new ClientWebSocket();
+        configure(socket.Options);
+        using var timeout = new CancellationTokenSource(RawClient.Timeout);
+        await socket.ConnectAsync(uri, timeout.Token);
+        return new PubSubClient(socket);
+    }
+
     public Task SendAsync(string json) =>
         WebSocketClients.SendAsync(_socket, Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text);
 

@@ -14,6 +14,7 @@ public sealed class RawClient : IAsyncDisposable
     private readonly byte[] _buffer = new byte[1 << 16];
     private int _start;
     private int _end;
+    private bool _deflate;
 
     private RawClient(TcpClient tcp)
     {
@@ -21,7 +22,7 @@ public sealed class RawClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
-    public record Frame(bool Fin, int OpCode, byte[] Payload)
+    public record Frame(bool Fin, int OpCode, byte[] Payload, int Rsv = 0)
     {
         public int CloseCode => Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : 1005;
     }
@@ -61,6 +62,8 @@ public sealed class RawClient : IAsyncDisposable
         var head = new StringBuilder();
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
             head.Append((char)await ReadByteAsync());
+        // Only a negotiated permessage-deflate lets the server set RSV1 (RFC 7692 §6); ReadFrameAsync checks the rest.
+        _deflate |= head.ToString().Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase);
         return head.ToString();
     }
 
@@ -131,6 +134,9 @@ public sealed class RawClient : IAsyncDisposable
             var b0 = await ReadByteAsync();
             var b1 = await ReadByteAsync();
             Assert.Equal(0, b1 & 0x80); // §5.1: a server never masks
+            // §5.2: no RSV bit without an extension that defines it; permessage-deflate defines RSV1 on data frames.
+            var allowedRsv = _deflate && (b0 & 0x0F) is 0x1 or 0x2 ? 0x40 : 0;
+            Assert.True((b0 & 0x70 & ~allowedRsv) == 0, $"server frame (opcode {b0 & 0x0F}) has RSV bits 0x{b0 & 0x70:X2}");
             long length = b1 & 0x7F;
             if (length == 126)
                 length = (await ReadByteAsync() << 8) | await ReadByteAsync();
@@ -150,7 +156,7 @@ public sealed class RawClient : IAsyncDisposable
                 _start += count;
                 filled += count;
             }
-            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload);
+            return new Frame((b0 & 0x80) != 0, b0 & 0x0F, payload, (b0 >> 4) & 0x7);
         }
         catch (EndOfStreamException)
         {
@@ -180,6 +186,23 @@ public sealed class RawClient : IAsyncDisposable
         catch (Exception e) when (e is EndOfStreamException or IOException)
         {
             return true;
+        }
+    }
+
+    /// <summary>
+    /// After the server's Close: the next thing on the socket is its TCP close (EOF, or a reset once it aborted), never
+    /// another byte (RFC 6455 §5.5.1: no data after a Close). Fails naming the frame that did arrive.
+    /// </summary>
+    public async Task ExpectTcpClosedWithNothingMoreAsync()
+    {
+        try
+        {
+            if (await ReadFrameAsync() is { } frame)
+                Assert.Fail($"the server sent opcode {frame.OpCode} ({frame.Payload.Length} bytes) after its Close");
+        }
+        catch (IOException)
+        {
+            // Reset: closed, nothing more arrived before it.
         }
     }
 

@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Akka.Actor;
+using Akka.Dispatch;
+using Broker.Core.Shards;
+using Broker.Protocol.Compression;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.Connections;
+
+/// <summary>
+/// A connection's outbound side, owned by its shard: frames are copied straight into the socket's pipe and the pipe is
+/// flushed once at the end of the shard's round (one send for everything the round produced: fan-out deliveries, acks,
+/// pongs). Only while a flush is still pending (the peer reads slower than we write) do frames wait in a queue. What
+/// the transport has not yet taken (written since the last completed flush, plus waiting) is bounded by
+/// max-queued-bytes/-messages; beyond that the connection is a slow consumer. Everything here runs on the shard's thread: the connection actor (same
+/// dispatcher) and fan-out items alike, so no locks or interlocked operations.
+/// </summary>
+internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
+{
+    private readonly PipeWriter _output;
+    private readonly IActorRef _actor;
+    private readonly ConnectionSetup _setup;
+    private Queue<OutboundFrame>? _waiting;
+    private long _waitingBytes;
+    private long _queuedBytes;
+    private int _queuedFrames;
+    private bool _dirty;
+    private ValueTask<FlushResult> _pendingFlush;
+    private bool _flushPending;
+    private Action? _onFlushCompleted;
+    private bool _closed;
+    private bool _overflowed;
+    private bool _finishing;
+    private TaskCompletionSource? _drained;
+    private bool _isDrained;
+    private DeliveryHoldBack? _holdBack;
+
+    public ConnectionOutbox(Shard shard, ConnectionSetup setup, IActorRef actor) : base(shard)
+    {
+        _output = setup.Transport.Output;
+        _setup = setup;
+        _actor = actor;
+    }
+
+    /// <summary>Completes once our Close frame was flushed (or the socket failed) after <see cref="Finish"/>.</summary>
+    public Task Drained =>
+        _isDrained ? Task.CompletedTask : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
+    public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
+
+    public override void Deliver(SharedFrame frame)
+    {
+        // One check on the hot path; the hold-back only ever holds topics whose subscribe is being answered.
+        if (_holdBack is { IsEmpty: false } holdBack && holdBack.TryHold(frame))
+            return;
+        DeliverPastHoldBack(frame);
+    }
+
+    public void DeliverPastHoldBack(SharedFrame frame)
+    {
+        var traffic = _setup.Counters.Traffic;
+        if (_closed || _overflowed)
+        {
+            traffic.Drops.Increment();
+            return;
+        }
+        if (TryEnqueue(new OutboundFrame(SharedBytes(frame), null)))
+        {
+            traffic.Deliveries.Increment();
+            return;
+        }
+        traffic.Drops.Increment();
+        // Not inside the actor's turn here: the actor closes with 4000 when it gets this.
+        _overflowed = true;
+        _actor.Tell(Connection.Overflowed.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Queues one frame; false when the bounds would be exceeded (the caller still owns the frame). After the Close frame
+    /// nothing more goes out (§5.5.1): the frame is dropped and that counts as queued.
+    /// </summary>
+    public bool TryEnqueue(OutboundFrame frame)
+    {
+        if (_closed)
+        {
+            frame.Release();
+            return true;
+        }
+        var settings = _setup.Settings;
+        if (_queuedFrames >= settings.MaxQueuedMessages || _queuedBytes + frame.Bytes.Length > settings.MaxQueuedBytes)
+            return false;
+        _queuedFrames++;
+        SetQueuedBytes(_queuedBytes + frame.Bytes.Length);
+        if (_flushPending)
+            Wait(frame);
+        else
+            Write(frame);
+        return true;
+    }
+
+    /// <summary>
+    /// Queues the Close frame as the last frame (§5.5.1) and closes the outbox; <see cref="Drained"/> completes once it
+    /// is flushed. <paramref name="discardQueued"/> drops frames still waiting (a slow consumer would never drain them).
+    /// </summary>
+    public void Finish(OutboundFrame? close, bool discardQueued)
+    {
+        if (discardQueued)
+            DropWaiting();
+        if (_closed)
+        {
+            close?.Release();
+            return;
+        }
+        if (close is { } frame)
+        {
+            if (_flushPending)
+                Wait(frame);
+            else
+                Write(frame);
+        }
+        _closed = true;
+        _finishing = true;
+        if (!_dirty && !_flushPending)
+            SetDrained();
+    }
+
+    public void Flush()
+    {
+        _dirty = false;
+        if (_flushPending)
+            return; // the pending flush's completion writes and flushes what came since
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = _output.FlushAsync();
+        }
+        catch (Exception e)
+        {
+            Fail(e.Message);
+            return;
+        }
+        if (flush.IsCompleted)
+        {
+            Flushed(flush);
+            return;
+        }
+        _flushPending = true;
+        _pendingFlush = flush;
+        flush.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onFlushCompleted ??= () => Shard.Post(this));
+    }
+
+    // The pending flush completed (posted back to the shard by its continuation).
+    void IRunnable.Run()
+    {
+        _flushPending = false;
+        Flushed(_pendingFlush);
+        _pendingFlush = default;
+    }
+
+    void IThreadPoolWorkItem.Execute() => ((IRunnable)this).Run();
+
+    private void Flushed(ValueTask<FlushResult> flush)
+    {
+        FlushResult result;
+        try
+        {
+            result = flush.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            Fail(e.Message);
+            return;
+        }
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            Fail("the socket stopped accepting writes");
+            return;
+        }
+        // The transport took everything written before the flush; what waited meanwhile is now all it has not taken.
+        _queuedFrames = _waiting?.Count ?? 0;
+        SetQueuedBytes(_waitingBytes);
+        if (_waiting is { Count: > 0 } waiting)
+        {
+            while (waiting.TryDequeue(out var frame))
+                Write(frame);
+            _waitingBytes = 0;
+            return; // flushed at the end of this round
+        }
+        if (_finishing && !_dirty)
+            SetDrained();
+    }
+
+    private void Write(OutboundFrame frame)
+    {
+        try
+        {
+            _output.Write(frame.Bytes.Span);
+        }
+        finally
+        {
+            frame.Release();
+        }
+        if (_dirty)
+            return;
+        _dirty = true;
+        Shard.MarkDirty(this);
+    }
+
+    private void Wait(OutboundFrame frame)
+    {
+        (_waiting ??= new Queue<OutboundFrame>()).Enqueue(frame);
+        _waitingBytes += frame.Bytes.Length;
+    }
+
+    private void DropWaiting()
+    {
+        if (_waiting is null)
+            return;
+        while (_waiting.TryDequeue(out var frame))
+            frame.Release();
+        _waitingBytes = 0;
+    }
+
+    private void Fail(string reason)
+    {
+        _closed = true;
+        DropWaiting();
+        SetQueuedBytes(0);
+        SetDrained();
+        _actor.Tell(new Connection.TransportFailed(reason), ActorRefs.NoSender);
+    }
+
+    // The node-wide gauge (broker_outbound_queued_bytes) follows every change, as a striped counter: no shared cache
+    // line per frame.
+    private void SetQueuedBytes(long bytes)
+    {
+        _setup.Counters.Traffic.QueuedBytes.Add(bytes - _queuedBytes);
+        _queuedBytes = bytes;
+    }
+
+    private void SetDrained()
+    {
+        _isDrained = true;
+        _drained?.TrySetResult();
+    }
+
+    // With server_no_context_takeover every peer decodes the context-free variant the frame builds once per node; with
+    // context takeover our compressor's window would not match it, so the peer gets the plain frame (always legal).
+    private ReadOnlyMemory<byte> SharedBytes(SharedFrame frame)
+    {
+        if (_setup.Deflate is not { ServerNoContextTakeover: true } deflate || frame.OpCode is not (OpCode.Text or OpCode.Binary)
+            || frame.Payload.Length < _setup.Settings.Deflate.CompressionThresholdBytes)
+            return frame.Frame;
+        return frame.Deflated(deflate.ServerMaxWindowBits);
+    }
+}

@@ -1,0 +1,82 @@
+using Broker.Core.Auth;
+using Broker.Core.Connections;
+using Broker.Protocol;
+using Broker.Protocol.Client;
+using Broker.Protocol.Framing;
+
+namespace Broker.Core.PubSub;
+
+// Authentication and permissions (docs/security.md): connect/refresh go to ConnectionAuth; every other command is
+// admitted only once the connection may act (anonymous allowed, or connected), and a subscribe or publish that the
+// topic's namespace does not allow gets error forbidden while the connection stays open. The server API's user
+// operations arrive as actor messages from the node's UserDirectory.
+public sealed partial class PubSubHandler
+{
+    private readonly ConnectionAuth? _auth;
+
+    /// <summary>This connection's authentication (client id, user, rules); null when the handler runs without auth.</summary>
+    public ConnectionAuth? Auth => _auth;
+
+    /// <inheritdoc />
+    public void OnOpen(IConnectionContext connection) => _auth?.Start(connection);
+
+    /// <inheritdoc />
+    public void OnHeartbeat(IConnectionContext connection) => _auth?.OnTick(connection);
+
+    // True when the command should run; otherwise it was answered (or the connection is closing).
+    private bool Authorize(IConnectionContext connection, in ClientCommand command)
+    {
+        if (command.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
+        {
+            if (_auth is null)
+                Reject(connection, command.Id, ClientError.BadRequest, "this endpoint has no authentication");
+            else
+                _auth.OnCommand(connection, in command, reply => SendRaw(connection, reply));
+            return false;
+        }
+        if (_auth is null)
+            return true;
+        if (!_auth.Admit(connection))
+            return false;
+        var allowed = command.Type switch
+        {
+            ClientCommandType.Subscribe => _auth.Access.CanSubscribe(command.Topic!),
+            ClientCommandType.Publish => _auth.Access.CanPublish(command.Topic!),
+            _ => true,
+        };
+        if (!allowed)
+            Reject(connection, command.Id, ClientError.Forbidden,
+                $"{(command.Type == ClientCommandType.Publish ? "publishing on" : "subscribing to")} {command.Topic} is not allowed");
+        return allowed;
+    }
+
+    private bool OnAuthMessage(IConnectionContext connection, object message)
+    {
+        switch (message)
+        {
+            case UserDirectory.DisconnectUser:
+                connection.Close(CloseStatus.DisconnectedByServer);
+                return true;
+            case UserDirectory.UnsubscribeUser unsubscribe:
+                ForceUnsubscribe(connection, unsubscribe.Topic);
+                return true;
+            default:
+                return _auth is not null && _auth.OnActorMessage(connection, message, reply => SendRaw(connection, reply));
+        }
+    }
+
+    // The server removed a subscription: release it as the client's own unsubscribe would, and tell the client.
+    private void ForceUnsubscribe(IConnectionContext connection, string key)
+    {
+        if (!DropHeld(connection, key))
+            return;
+        // Topics are ASCII that JSON never escapes (TopicName), so the event is assembled as is.
+        SendRaw(connection, System.Text.Encoding.ASCII.GetBytes($"{{\"type\":\"unsubscribed\",\"topic\":\"{key}\"}}"));
+    }
+
+    private void SendRaw(IConnectionContext connection, ReadOnlySpan<byte> reply)
+    {
+        _services.Traffic.RepliesOut.Increment();
+        connection.Send(OpCode.Text, reply);
+    }
+}

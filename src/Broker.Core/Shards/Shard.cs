@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Dispatch;
+
+namespace Broker.Core.Shards;
+
+/// <summary>
+/// One event loop: a dedicated thread draining one queue. Akka runs the mailboxes of the shard's connection actors on
+/// it (<see cref="ShardDispatcherConfigurator"/>), topics post fan-out work to it, and everything that writes to a
+/// connection's socket runs here, so a connection's codec, outbound bytes and flush need no locks or interlocked
+/// operations. A round runs queued work until the queue is empty or <see cref="ShardSettings.MaxFlushDelay"/> has
+/// passed, then flushes every connection written to during the round once: at once when idle (a round of one item),
+/// coalesced under load.
+/// </summary>
+public sealed class Shard : IDisposable
+{
+    private readonly ConcurrentQueue<Work> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly ShardSet _set;
+    private readonly long _maxRoundTicks;
+    private readonly int _maxQueuedDeliveries;
+    private readonly Thread _thread;
+    private List<IFlushable> _dirty = [];
+    private List<IFlushable> _flushing = [];
+    private readonly List<IRunnable> _parked = [];
+    private long _queuedDeliveries;
+    private int _sleeping;
+    private volatile bool _stopped;
+
+    internal Shard(ShardSet set, int index, ShardSettings settings)
+    {
+        _set = set;
+        Index = index;
+        _maxRoundTicks = (long)(settings.MaxFlushDelay.TotalSeconds * Stopwatch.Frequency);
+        _maxQueuedDeliveries = settings.MaxQueuedDeliveries;
+        DispatcherId = $"broker.shards.set-{set.Id}.dispatcher-{index}";
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"broker-shard-{index}" };
+        _thread.Start();
+    }
+
+    /// <summary>Position in its <see cref="ShardSet"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>The Akka dispatcher id whose actors run on this shard.</summary>
+    public string DispatcherId { get; }
+
+    /// <summary>True on the shard's own thread: the only thread that may touch state owned by the shard.</summary>
+    public bool IsCurrent => Thread.CurrentThread == _thread;
+
+    /// <summary>Deliveries queued and not yet run; over the budget the shard set counts as overloaded.</summary>
+    public bool IsOverloaded => Volatile.Read(ref _queuedDeliveries) > _maxQueuedDeliveries;
+
+    /// <summary>True while any shard of this shard's set is over its budget (<see cref="Park"/> then waits).</summary>
+    public bool IsSetOverloaded => _set.IsOverloaded;
+
+    /// <summary>Queues work from any thread, in FIFO order with everything else posted to this shard.</summary>
+    public void Post(IRunnable work) => Post(new Work(work, 0));
+
+    /// <summary>Queues work that writes <paramref name="deliveries"/> frames; counted against the shard's budget.</summary>
+    public void PostDeliveries(IRunnable work, int deliveries)
+    {
+        Interlocked.Add(ref _queuedDeliveries, deliveries);
+        Post(new Work(work, deliveries));
+    }
+
+    /// <summary>Shard thread only: flush <paramref name="flushable"/> at the end of this round (call once per round).</summary>
+    public void MarkDirty(IFlushable flushable) => _dirty.Add(flushable);
+
+    /// <summary>
+    /// Shard thread only: run <paramref name="resume"/> once no shard of the set is over its budget (immediately at the
+    /// end of this round if none is). Used to stop reading a publishing connection while fan-out queues are full.
+    /// </summary>
+    public void Park(IRunnable resume) => _parked.Add(resume);
+
+    /// <summary>Stops the thread after the work it is running; queued work is dropped.</summary>
+    public void Dispose()
+    {
+        _stopped = true;
+        _wake.Release();
+        if (!IsCurrent)
+            _thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void Post(Work work)
+    {
+        _queue.Enqueue(work);
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+            _wake.Release();
+    }
+
+    private void Loop()
+    {
+        while (!_stopped)
+        {
+            var wasOverloaded = IsOverloaded;
+            RunRound();
+            Flush();
+            if (wasOverloaded && !IsOverloaded)
+                _set.WakeAll(); // parked publishers on other shards may read again
+            if (_parked.Count > 0 && !_set.IsOverloaded)
+                ResumeParked();
+            if (_queue.IsEmpty)
+                Sleep();
+        }
+    }
+
+    private void RunRound()
+    {
+        var deadline = Stopwatch.GetTimestamp() + _maxRoundTicks;
+        var ran = 0;
+        while (_queue.TryDequeue(out var work))
+        {
+            try
+            {
+                work.Runnable.Run();
+            }
+            catch (Exception e)
+            {
+                _set.ReportError(e);
+            }
+            if (work.Deliveries != 0)
+                Interlocked.Add(ref _queuedDeliveries, -work.Deliveries);
+            // Reading the clock every item would cost more than the work itself.
+            if ((++ran & 31) == 0 && Stopwatch.GetTimestamp() >= deadline)
+                return;
+        }
+    }
+
+    private void Flush()
+    {
+        if (_dirty.Count == 0)
+            return;
+        // A flush may mark more connections dirty (a failed write stops an actor): they go to the next round.
+        (_dirty, _flushing) = (_flushing, _dirty);
+        foreach (var flushable in _flushing)
+        {
+            try
+            {
+                flushable.Flush();
+            }
+            catch (Exception e)
+            {
+                _set.ReportError(e);
+            }
+        }
+        _flushing.Clear();
+    }
+
+    private void ResumeParked()
+    {
+        var parked = _parked.ToArray();
+        _parked.Clear();
+        foreach (var resume in parked)
+            resume.Run();
+    }
+
+    // Dekker-style with Post: either the poster sees _sleeping = 1 and releases, or we see its item here.
+    private void Sleep()
+    {
+        Interlocked.Exchange(ref _sleeping, 1);
+        if (!_queue.IsEmpty || _stopped)
+        {
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+                return;
+        }
+        _wake.Wait();
+    }
+
+    private readonly record struct Work(IRunnable Runnable, int Deliveries);
+}

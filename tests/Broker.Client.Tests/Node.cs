@@ -1,0 +1,40 @@
+using System.Globalization;
+using Broker.Testing;
+
+namespace Broker.Client.Tests;
+
+/// <summary>Helpers around a real broker process for the client tests.</summary>
+internal static class Node
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    public static Task<BrokerProcess> StartAsync(params string[] args) => BrokerProcess.StartAsync(args);
+
+    /// <summary>A node on a given port (a restart keeps its address, as behind a load balancer).</summary>
+    public static Task<BrokerProcess> StartOnAsync(int port, params string[] args) =>
+        BrokerProcess.StartAsync(["--port", port.ToString(CultureInfo.InvariantCulture), .. args]);
+
+    public static BrokerClient Client(BrokerProcess node, BrokerClientOptions? options = null) =>
+        new(node.WebSocketUri, options ?? new BrokerClientOptions());
+
+    /// <summary>One series of the node's /metrics (0 when absent).</summary>
+    public static async Task<double> MetricAsync(BrokerProcess node, string series)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(node.HttpUri, "/metrics"));
+        foreach (var line in text.Split('\n'))
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+        return 0;
+    }
+
+    /// <summary>Subscribers on <paramref name="topic"/> on the node (GET /api/topics).</summary>
+    public static async Task<int> SubscribersAsync(BrokerProcess node, string topic)
+    {
+        using var http = new HttpClient();
+        using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(node.HttpUri, "/api/topics")));
+        return list.RootElement.GetProperty("topics").EnumerateArray()
+            .Where(t => t.GetProperty("topic").GetString() == topic)
+            .Sum(t => t.GetProperty("subscribers").GetInt32());
+    }
+}
