@@ -50,7 +50,7 @@ public class InMemoryHistoryTests
         for (var i = 0; i < 10_000; i++)
             await backplane.PublishAsync($"once.t{i}", Bytes("x"));
         await backplane.UnsubscribeAsync("once.>");
-        Assert.Equal(10_000, backplane.TopicCount);
+        Assert.InRange(backplane.TopicCount, 1, 10_000); // on a slow machine the first may be released already
 
         await Eventually.TrueAsync(() => backplane.TopicCount == 0 && backplane.CursorCount == 0, Bound,
             "every topic released");
