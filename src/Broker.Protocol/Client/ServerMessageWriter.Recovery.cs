@@ -20,12 +20,7 @@ public static partial class ServerMessageWriter
         long offset, bool? recovered)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "ack"u8);
-        WriteId(writer, id);
-        writer.WriteString("topic"u8, topic);
-        writer.WriteString("epoch"u8, epoch);
-        writer.WriteNumber("offset"u8, offset);
+        WritePositionHead(writer, "ack"u8, id, topic, epoch, offset);
         if (recovered is { } value)
             writer.WriteBoolean("recovered"u8, value);
         writer.WriteEndObject();
@@ -39,12 +34,7 @@ public static partial class ServerMessageWriter
         long offset, IEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> messages)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "history"u8);
-        WriteId(writer, id);
-        writer.WriteString("topic"u8, topic);
-        writer.WriteString("epoch"u8, epoch);
-        writer.WriteNumber("offset"u8, offset);
+        WritePositionHead(writer, "history"u8, id, topic, epoch, offset);
         writer.WriteStartArray("messages"u8);
         foreach (var (messageOffset, data) in messages)
         {
@@ -111,11 +101,19 @@ public static partial class ServerMessageWriter
 
     private static ReadOnlySpan<byte> ResetStart => "{\"type\":\"reset\",\"topic\":\""u8;
 
-    private static void WriteId(Utf8JsonWriter writer, ReadOnlySpan<byte> id)
+    // {"type":…,"id":…,"topic":…,"epoch":…,"offset":… (left open for the rest); no id when it is empty.
+    private static void WritePositionHead(Utf8JsonWriter writer, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id,
+        string topic, string epoch, long offset)
     {
-        if (id.IsEmpty)
-            return;
-        writer.WritePropertyName("id"u8);
-        writer.WriteRawValue(id, skipInputValidation: true);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, type);
+        if (!id.IsEmpty)
+        {
+            writer.WritePropertyName("id"u8);
+            writer.WriteRawValue(id, skipInputValidation: true);
+        }
+        writer.WriteString("topic"u8, topic);
+        writer.WriteString("epoch"u8, epoch);
+        writer.WriteNumber("offset"u8, offset);
     }
 }
