@@ -28,4 +28,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
         Message = "Redis backplane could not confirm the subscription change for {Pattern} now ({Reason}); it applies on reconnect")]
     public static partial void SubscriptionDeferred(ILogger logger, string pattern, string reason);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
+        Message = "Redis backplane caught up {Topics} topics after the outage, replaying {Messages} missed messages")]
+    public static partial void CaughtUp(ILogger logger, int topics, int messages);
 }

@@ -2,16 +2,18 @@ namespace Broker.Redis;
 
 /// <summary>
 /// The one server-side step of a publish, atomic in Redis so every node sees one order and one offset per topic.
-/// KEYS[1] = offset key, KEYS[2] = history stream (same hash slot); ARGV[1] = data, ARGV[2] = history length,
-/// ARGV[3] = topic channel, ARGV[4] = the publishing node's clock in microseconds
-/// since the Unix epoch (exact in a Lua number until 2255). Returns the new offset.
+/// KEYS[1] = meta hash (fields <c>e</c> epoch, <c>o</c> last offset), KEYS[2] = history stream (same hash slot);
+/// ARGV[1] = data, ARGV[2] = history size (0: no stream), ARGV[3] = topic channel, ARGV[4] = an epoch to use if the
+/// topic has none, ARGV[5] = ttl in ms, ARGV[6] = the publishing node's clock in microseconds since the Unix epoch
+/// (exact in a Lua number until 2255). Returns the new offset.
 /// <para>
-/// Offset: INCR. Should the offset key be lost while the stream survives, the next offset would restart at 1 and
-/// collide with the stream's ids; at offset 1 the script therefore continues after the stream's last entry instead.
+/// Epoch and offset live in one hash, so they expire together. A topic without an epoch (new, expired, or lost with a
+/// Redis that restarted empty) gets ARGV[4], offset 0, and loses any stream left over: a new epoch means a new past.
 /// History: XADD with the explicit id <c>0-offset</c>, so a reader resumes with XRANGE from <c>0-(offset+1)</c>
-/// without a lookup; MAXLEN ~ trims whole macro-nodes (cheap), keeping at least ARGV[2] entries.
-/// Channel payload: 8-byte big-endian offset, 8-byte big-endian publish time (ARGV[4], for
-/// <c>broker_backplane_lag_seconds</c>), then the data bytes untouched.
+/// without a lookup; exact MAXLEN keeps exactly history.size entries. Every publish refreshes both keys' ttl, so a
+/// topic expires history.ttl after its last publish.
+/// Channel payload: 8-byte big-endian offset, 8-byte big-endian publish time (ARGV[6], for
+/// <c>broker_backplane_lag_seconds</c>), the 8-character epoch, then the data bytes untouched.
 /// </para>
 /// StackExchange.Redis sends it as EVALSHA once the server knows the script, and falls back to EVAL (re-loading
 /// it) after NOSCRIPT, e.g. after a Redis restart.
@@ -19,16 +21,19 @@ namespace Broker.Redis;
 internal static class PublishScript
 {
     public const string Text = """
-        local offset = redis.call('INCR', KEYS[1])
-        if offset == 1 then
-          local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-          if #last > 0 then
-            offset = tonumber(string.match(last[1][1], '%-(%d+)$')) + 1
-            redis.call('SET', KEYS[1], offset)
-          end
+        local epoch = redis.call('HGET', KEYS[1], 'e')
+        if not epoch then
+          epoch = ARGV[4]
+          redis.call('HSET', KEYS[1], 'e', epoch, 'o', 0)
+          redis.call('DEL', KEYS[2])
         end
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '0-' .. offset, 'd', ARGV[1])
-        redis.call('PUBLISH', ARGV[3], struct.pack('>I8I8', offset, tonumber(ARGV[4])) .. ARGV[1])
+        local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        if tonumber(ARGV[2]) > 0 then
+          redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '0-' .. offset, 'd', ARGV[1])
+          redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        end
+        redis.call('PUBLISH', ARGV[3], struct.pack('>I8I8', offset, tonumber(ARGV[6])) .. epoch .. ARGV[1])
         return offset
         """;
 }

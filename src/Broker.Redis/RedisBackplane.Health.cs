@@ -17,10 +17,11 @@ public sealed partial class RedisBackplane
     }
 
     // StackExchange.Redis re-issues every SUBSCRIBE/PSUBSCRIBE it holds when the subscriber connection comes back,
-    // so nothing is re-subscribed here (RedisBackplaneTests checks PUBSUB after a restart).
+    // so nothing is re-subscribed here (RedisBackplaneTests checks PUBSUB after a restart); what was published
+    // meanwhile is caught up from history (RedisBackplane.CatchUp.cs).
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Subscription) _gate?.Reset();
+        if (e.ConnectionType == ConnectionType.Subscription) StartCatchUp();
         if (IsHealthy && Interlocked.Exchange(ref _outage, 0) == 1)
             Log.RedisRestored(_logger, _settings.Endpoint);
     }

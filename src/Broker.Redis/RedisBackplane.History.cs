@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Broker.Core.Backplane;
 using StackExchange.Redis;
 
@@ -7,52 +6,57 @@ namespace Broker.Redis;
 
 public sealed partial class RedisBackplane
 {
-    private const int HistoryPage = 256;
+    /// <inheritdoc />
+    public async ValueTask<TopicPosition> PositionAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        var result = await EvaluateAsync(topic, HistoryScripts.Position, [], cancellationToken).ConfigureAwait(false);
+        var position = new TopicPosition((string)result[0]!, (long)result[1]);
+        _gate?.Seed(topic, position.Epoch);
+        return position;
+    }
 
-    /// <summary>
-    /// The topic's retained messages with offsets above <paramref name="afterOffset"/>, oldest first, at most
-    /// <paramref name="max"/>. History keeps about <c>broker.redis.history-length</c> messages per topic: when the
-    /// first offset returned is not <paramref name="afterOffset"/> + 1, the ones between were trimmed.
-    /// Throws <see cref="BackplaneUnavailableException"/> when Redis cannot answer.
-    /// </summary>
-    public async IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data)> ReadHistoryAsync(string topic,
-        long afterOffset, int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public async ValueTask<HistoryPage> ReadHistoryAsync(string topic, long? after, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        RedisValue from = after is { } a ? $"0-{a + 1}" : "";
+        var result = await EvaluateAsync(topic, HistoryScripts.Read, [limit, from], cancellationToken).ConfigureAwait(false);
+        var entries = (RedisResult[])result[2]!;
+        var messages = new HistoryMessage[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            // Each entry is [id, [field, value]]; the one field is d (PublishScript).
+            var entry = (RedisResult[])entries[i]!;
+            var fields = (RedisResult[])entry[1]!;
+            messages[i] = new HistoryMessage(OffsetOf((string)entry[0]!), (byte[])fields[1]!);
+        }
+        return new HistoryPage(new TopicPosition((string)result[0]!, (long)result[1]), messages);
+    }
+
+    private async Task<RedisResult[]> EvaluateAsync(string topic, string script, RedisValue[] extra,
+        CancellationToken cancellationToken)
     {
         var redis = _redis ?? throw NotRunning();
-        ArgumentOutOfRangeException.ThrowIfNegative(afterOffset);
-        var key = _names.HistoryKey(topic);
-        var next = afterOffset + 1;
-        var remaining = max;
-        while (remaining > 0)
+        var ttl = Milliseconds(_namespaces.Resolve(topic).History.Ttl);
+        RedisKey[] keys = [_names.MetaKey(topic), _names.HistoryKey(topic)];
+        RedisValue[] args = [Epochs.New(), ttl, .. extra];
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var requested = Math.Min(remaining, HistoryPage);
-            StreamEntry[] page;
-            try
-            {
-                // Entry ids are 0-offset (PublishScript), so the range starts right at the next offset.
-                page = await redis.GetDatabase()
-                    .StreamRangeAsync(key, $"0-{next}", "+", requested)
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (RedisException e)
-            {
-                throw new BackplaneUnavailableException($"Redis could not read the history of {topic}: {e.Message}", e);
-            }
-            foreach (var entry in page)
-            {
-                var offset = OffsetOf(entry.Id);
-                yield return (offset, (ReadOnlyMemory<byte>)entry["d"]);
-                next = offset + 1;
-            }
-            remaining -= page.Length;
-            if (page.Length < requested) yield break;
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(script, keys, args)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            return (RedisResult[])result!;
+        }
+        catch (RedisException e)
+        {
+            throw new BackplaneUnavailableException($"Redis could not read the history of {topic}: {e.Message}", e);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new BackplaneUnavailableException("the Redis backplane is shut down", e);
         }
     }
 
-    private static long OffsetOf(RedisValue id)
-    {
-        var text = id.ToString();
-        return long.Parse(text.AsSpan(text.IndexOf('-') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
-    }
+    private static long OffsetOf(string id) =>
+        long.Parse(id.AsSpan(id.IndexOf('-') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
 }

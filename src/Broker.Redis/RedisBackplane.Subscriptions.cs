@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Broker.Core.Backplane;
 using Broker.Core.Metrics;
 using Broker.Protocol.Client;
 using StackExchange.Redis;
@@ -7,6 +8,10 @@ namespace Broker.Redis;
 
 public sealed partial class RedisBackplane
 {
+    // Channel payload (PublishScript): 8-byte offset, 8-byte publish time, the fixed-length epoch, then the data.
+    private const int EpochStart = 2 * sizeof(long);
+    private const int HeaderLength = EpochStart + Epochs.Length;
+
     // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
     // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
@@ -35,6 +40,7 @@ public sealed partial class RedisBackplane
             var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
             var subscription = new Subscription(pattern, wildcard, queue);
             _subscriptions.Add(pattern, subscription);
+            TrackExact(pattern, subscribed: true);
             // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
             queue.OnMessage(message => OnMessage(subscription, message));
             await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false); // travels behind the SUBSCRIBE
@@ -60,6 +66,7 @@ public sealed partial class RedisBackplane
             if (!_subscriptions.Remove(pattern, out var subscription)) return;
             // Inactive first: the queue may still hold messages; they are dropped, not delivered after the unsubscribe.
             subscription.Active = false;
+            TrackExact(pattern, subscribed: false);
             _gate?.Forget(topic => _subscriptions.Values.Any(s => s.Covers(topic)));
             await Quietly(async () =>
             {
@@ -81,8 +88,7 @@ public sealed partial class RedisBackplane
         if (topic is null || !subscription.Covers(topic)) return;
 
         ReadOnlyMemory<byte> payload = message.Message;
-        const int header = 2 * sizeof(long); // offset, publish time (PublishScript)
-        if (payload.Length < header)
+        if (payload.Length < HeaderLength)
         {
             Log.MalformedMessage(_logger, message.Channel.ToString(), payload.Length);
             return;
@@ -91,7 +97,7 @@ public sealed partial class RedisBackplane
         _timings.Lag.Observe(BackplaneTimings.SecondsSince(BinaryPrimitives.ReadInt64BigEndian(payload.Span[sizeof(long)..])));
         try
         {
-            _gate!.Deliver(topic, offset, payload[header..]);
+            _gate!.Deliver(topic, payload.Span[EpochStart..HeaderLength], offset, payload[HeaderLength..]);
         }
         catch (Exception e)
         {

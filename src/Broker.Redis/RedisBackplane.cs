@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Broker.Core.Backplane;
 using Broker.Core.Metrics;
+using Broker.Core.Namespaces;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -16,19 +17,21 @@ public sealed partial class RedisBackplane : IBackplane
     private readonly RedisSettings _settings;
     private readonly ILogger _logger;
     private readonly RedisNames _names;
-    private readonly RedisValue _historyLength;
+    private readonly NamespaceTable _namespaces;
     private ConnectionMultiplexer? _redis;
     private volatile bool _disposed;
-    private DeliveryGate? _gate;
+    private EpochGate? _gate;
     private readonly BackplaneTimings _timings;
 
-    public RedisBackplane(RedisSettings settings, ILogger<RedisBackplane> logger, BackplaneTimings? timings = null)
+    /// <summary>A backplane keeping each topic's history, offset and epoch as <paramref name="namespaces"/> say.</summary>
+    public RedisBackplane(RedisSettings settings, NamespaceTable namespaces, ILogger<RedisBackplane> logger,
+        BackplaneTimings? timings = null)
     {
         _settings = settings;
+        _namespaces = namespaces;
         _timings = timings ?? BackplaneTimings.None;
         _logger = logger;
         _names = new RedisNames(settings.KeyPrefix);
-        _historyLength = settings.HistoryLength;
     }
 
     /// <summary>Both connections up: commands (publish) and the subscriber (deliveries to this node).</summary>
@@ -42,7 +45,8 @@ public sealed partial class RedisBackplane : IBackplane
     public async Task StartAsync(IBackplaneSink sink, CancellationToken cancellationToken)
     {
         if (_redis is not null || _disposed) throw new InvalidOperationException("the Redis backplane is already started");
-        _gate = new DeliveryGate(sink);
+        _gate = new EpochGate(sink);
+        StartSweeping();
         var options = ConfigurationOptions.Parse(_settings.Endpoint);
         options.Password = _settings.Password.Length == 0 ? null : _settings.Password;
         options.Ssl = _settings.Tls;
@@ -68,8 +72,10 @@ public sealed partial class RedisBackplane : IBackplane
     {
         var redis = _redis ?? throw NotRunning();
         cancellationToken.ThrowIfCancellationRequested();
-        RedisKey[] keys = [_names.OffsetKey(topic), _names.HistoryKey(topic)];
-        RedisValue[] args = [data, _historyLength, _names.ChannelName(topic), BackplaneTimings.NowMicroseconds()];
+        var history = _namespaces.Resolve(topic).History;
+        RedisKey[] keys = [_names.MetaKey(topic), _names.HistoryKey(topic)];
+        RedisValue[] args = [data, history.Size, _names.ChannelName(topic), Epochs.New(), Milliseconds(history.Ttl),
+            BackplaneTimings.NowMicroseconds()];
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -93,6 +99,7 @@ public sealed partial class RedisBackplane : IBackplane
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        _sweeper?.Dispose();
         var redis = Interlocked.Exchange(ref _redis, null);
         if (redis is null) return;
         redis.ConnectionFailed -= OnConnectionFailed;

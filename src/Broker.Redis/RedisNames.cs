@@ -6,9 +6,9 @@ namespace Broker.Redis;
 /// <summary>
 /// Names of everything the backplane keeps in Redis, all under <c>broker.redis.key-prefix</c> (P below):
 /// <list type="bullet">
-/// <item><c>P{topic}:seq</c> string: the topic's last offset (INCR).</item>
+/// <item><c>P{topic}:meta</c> hash: the topic's epoch (<c>e</c>) and last offset (<c>o</c>).</item>
 /// <item><c>P{topic}:log</c> stream: the topic's history; entry id <c>0-offset</c>, one field <c>d</c> = the data.</item>
-/// <item><c>Pmsg:topic</c> channel: every publish, payload = 8-byte big-endian offset then the data bytes.</item>
+/// <item><c>Pmsg:topic</c> channel: every publish, payload = 8-byte big-endian offset, 8-byte epoch, then the data bytes.</item>
 /// </list>
 /// The braces are a Redis Cluster hash tag: both keys of a topic hash to one slot, so the publish script may touch both.
 /// Topic characters (letters, digits, <c>_ - : @ .</c>) include no brace and no glob metacharacter.
@@ -17,7 +17,7 @@ internal sealed class RedisNames(string prefix)
 {
     private readonly string _channelPrefix = prefix + "msg:";
 
-    public RedisKey OffsetKey(string topic) => $"{prefix}{{{topic}}}:seq";
+    public RedisKey MetaKey(string topic) => $"{prefix}{{{topic}}}:meta";
 
     public RedisKey HistoryKey(string topic) => $"{prefix}{{{topic}}}:log";
 

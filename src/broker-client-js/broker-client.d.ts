@@ -11,6 +11,32 @@ export interface MessageMeta {
 
 export type MessageHandler = (data: unknown, meta: MessageMeta) => void;
 
+/** A place in a topic's stream: the last offset held, in the epoch it belongs to. */
+export interface StreamPosition {
+  offset: number;
+  epoch: string;
+}
+
+/** Detail of a 'recovered' event, after a resubscribe that asked the server to replay what a drop missed. */
+export interface RecoveredDetail {
+  /** True: every missed message was replayed (in order, before live ones). False: some may be lost (history too short, or the epoch changed). */
+  recovered: boolean;
+  /** The topic's epoch now. */
+  epoch: string;
+  /** The topic's latest offset when the server answered. */
+  offset: number;
+}
+
+/** The answer of {@link BrokerClient.history}. */
+export interface HistoryResult {
+  topic: string;
+  epoch: string;
+  /** The topic's latest offset. */
+  offset: number;
+  /** Retained messages, oldest first. */
+  messages: { offset: number; data: unknown }[];
+}
+
 /** Removes the handler it was returned for; resolves like {@link BrokerClient.unsubscribe}. */
 export type Unsubscribe = () => Promise<void>;
 
@@ -111,13 +137,23 @@ export class BrokerClient {
   publish(topic: string, data: unknown): Promise<{ offset: number }>;
   /** Application-level round trip; resolves with the round-trip time in milliseconds. */
   ping(): Promise<number>;
-  /** Offset of the last message received on a concrete topic, or undefined. */
+  /** Offset of the last message received on a concrete topic (or its subscribe ack's offset), or undefined. */
   lastOffset(topic: string): number | undefined;
+  /** The epoch of a concrete topic's offsets, from its subscribe ack or a reset; undefined before. */
+  epoch(topic: string): string | undefined;
+  /** The last `limit` retained messages of a concrete topic (all retained when omitted), or those after `since`. */
+  history(topic: string, options?: { limit?: number; since?: StreamPosition }): Promise<HistoryResult>;
 
   on(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): () => void;
   on(event: 'error', listener: (error: Error) => void): () => void;
+  /** After each resubscribe of a concrete topic that asked to recover (the client sends `since` on reconnect). */
+  on(event: 'recovered', listener: (topic: string, detail: RecoveredDetail) => void): () => void;
+  /** The server lost the topic's past (new epoch): offsets start again at 1; messages may have been lost. */
+  on(event: 'reset', listener: (topic: string, detail: { epoch: string }) => void): () => void;
   off(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): void;
   off(event: 'error', listener: (error: Error) => void): void;
+  off(event: 'recovered', listener: (topic: string, detail: RecoveredDetail) => void): void;
+  off(event: 'reset', listener: (topic: string, detail: { epoch: string }) => void): void;
 }
 
 /** True when the client reconnects after a close with this code (1001, 1006, 1011–1014, 4000, 4001, 4005). */

@@ -113,7 +113,7 @@ export class BrokerClient {
     this._session = null;
 
     this._state = 'closed';
-    this._listeners = { state: new Set(), error: new Set() };
+    this._listeners = { state: new Set(), error: new Set(), recovered: new Set(), reset: new Set() };
     this._socket = null;
     this._attempt = 0;
     this._openedAt = 0;
@@ -133,6 +133,8 @@ export class BrokerClient {
     this._delivered = new Map();
     /** Concrete topic -> offset last received, across connections (for resuming). */
     this._lastOffsets = new Map();
+    /** Concrete topic -> the epoch its offsets belong to (from the subscribe ack or a reset). */
+    this._epochs = new Map();
     this._connectWaiters = [];
   }
 
@@ -272,8 +274,34 @@ export class BrokerClient {
   }
 
   /**
-   * Listens to 'state' (state, detail) or 'error' (error). Returns a function that removes the listener.
-   * @param {'state' | 'error'} event
+   * The epoch of a concrete topic's offsets (docs/protocol.md, History and recovery), or undefined before its first ack.
+   * @param {string} topic
+   * @returns {string | undefined}
+   */
+  epoch(topic) {
+    return this._epochs.get(topic);
+  }
+
+  /**
+   * The messages a concrete topic retains: the last `limit` (all retained when omitted), or those after `since`.
+   * Resolves with `{ topic, epoch, offset, messages: [{ offset, data }] }` (offset = the topic's latest).
+   * @param {string} topic
+   * @param {{limit?: number, since?: {offset: number, epoch: string}}} [options]
+   * @returns {Promise<{topic: string, epoch: string, offset: number, messages: {offset: number, data: unknown}[]}>}
+   */
+  history(topic, options = {}) {
+    if (!this._isOpen()) return Promise.reject(new BrokerError('not_connected', 'the connection is not open'));
+    const command = { type: 'history', topic };
+    if (options.limit !== undefined) command.limit = options.limit;
+    if (options.since !== undefined) command.since = options.since;
+    return this._request(command, 'reject').then(({ topic: t, epoch, offset, messages }) => ({ topic: t, epoch, offset, messages }));
+  }
+
+  /**
+   * Listens to 'state' (state, detail), 'error' (error), 'recovered' (topic, {recovered, epoch, offset}: after a
+   * resubscribe that asked to recover what a drop missed; false means messages may have been lost) or 'reset'
+   * (topic, {epoch}: the topic's past was lost on the server; offsets start again). Returns a remover.
+   * @param {'state' | 'error' | 'recovered' | 'reset'} event
    * @param {Function} listener
    * @returns {() => void}
    */
@@ -285,7 +313,7 @@ export class BrokerClient {
   }
 
   /**
-   * @param {'state' | 'error'} event
+   * @param {'state' | 'error' | 'recovered' | 'reset'} event
    * @param {Function} listener
    */
   off(event, listener) {
@@ -463,9 +491,15 @@ export class BrokerClient {
   }
 
   _sendSubscribe(topic, sub) {
-    const onAck = () => {
+    // A concrete topic we already had messages of resumes where it left off: the server replays what we missed.
+    const concrete = !isPattern(topic);
+    const since = concrete && this._epochs.has(topic) && this._lastOffsets.has(topic)
+      ? { offset: this._lastOffsets.get(topic), epoch: this._epochs.get(topic) }
+      : undefined;
+    const onAck = (ack) => {
       // Ignore an ack that arrives after the topic was unsubscribed or replaced.
       if (this._subscriptions.get(topic) !== sub) return;
+      if (concrete && typeof ack.epoch === 'string') this._onPosition(topic, ack, since);
       sub.acked = true;
       for (const waiter of sub.waiters.splice(0)) waiter.resolve();
     };
@@ -477,7 +511,31 @@ export class BrokerClient {
       for (const waiter of sub.waiters.splice(0)) waiter.reject(error);
     };
     // 'keep': a drop leaves the waiters waiting for the resubscribe on the next connection.
-    this._request({ type: 'subscribe', topic }, 'keep').then(onAck, onError);
+    const command = since ? { type: 'subscribe', topic, since } : { type: 'subscribe', topic };
+    this._request(command, 'keep').then(onAck, onError);
+  }
+
+  /**
+   * After a subscribe ack: the server sends exactly the offsets above the ack's next (the replay first when
+   * recovered), so the ack's position becomes ours unless the replay continues from what we had.
+   */
+  _onPosition(topic, ack, since) {
+    this._epochs.set(topic, ack.epoch);
+    if (since === undefined || ack.recovered !== true) {
+      this._lastOffsets.set(topic, ack.offset);
+      this._delivered.set(topic, ack.offset);
+    }
+    if (since !== undefined) {
+      this._emit('recovered', topic, { recovered: ack.recovered === true, epoch: ack.epoch, offset: ack.offset });
+    }
+  }
+
+  _onReset({ topic, epoch }) {
+    // Offsets start again in the new epoch: forget ours so offset 1 is not taken for a duplicate.
+    this._epochs.set(topic, epoch);
+    this._delivered.delete(topic);
+    this._lastOffsets.delete(topic);
+    this._emit('reset', topic, { epoch });
   }
 
   /** Sends `command` with a fresh id; the returned promise settles on the reply carrying that id. */
@@ -514,7 +572,11 @@ export class BrokerClient {
         break;
       case 'ack':
       case 'connected':
+      case 'history':
         this._settle(frame.id, (request) => request.resolve(frame));
+        break;
+      case 'reset':
+        this._onReset(frame);
         break;
       case 'error': {
         const error = new BrokerError(String(frame.code), String(frame.message ?? frame.code));
@@ -574,6 +636,10 @@ export class BrokerClient {
       }
     }
   }
+}
+
+function isPattern(topic) {
+  return topic.split('.').some((segment) => segment === '*' || segment === '>');
 }
 
 function now() {

@@ -44,7 +44,8 @@ public sealed class TestCluster : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>
-    /// Test-friendly settings, set the way an operator would (environment): an API key, a short topic TTL so released
+    /// Test-friendly settings, set the way an operator would (environment): an API key, history of 1,000 messages per
+    /// topic, a short topic TTL so released
     /// Redis channels are observable quickly, and a short split-brain-resolver stability window so a crashed node is
     /// downed within seconds (the default 15 s only makes the tests slower).
     /// </summary>
@@ -56,6 +57,8 @@ public sealed class TestCluster : IAsyncDisposable
         ["BROKER__AUTH__JWT__HMAC_SECRET"] = TokenSecret,
         ["BROKER__PUBSUB__TOPIC_IDLE_TTL"] = "200ms",
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER"] = "2s",
+        // Room for the recovery tests' reconnect schedules without history trimming what a client missed.
+        ["BROKER__NAMESPACES__DEFAULT__HISTORY__SIZE"] = "1000",
         // Scaled down with stable-after (15 s -> 2 s): the lease outlasts the losing side's attempt, then frees up.
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__LEASE_MAJORITY__RELEASE_AFTER"] = "6s",
     };

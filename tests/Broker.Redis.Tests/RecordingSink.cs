@@ -13,11 +13,18 @@ public sealed class RecordingSink : IBackplaneSink
         get { lock (_deliveries) return _deliveries.ToArray(); }
     }
 
-    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data)
+    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data) =>
+        Record(new Delivery(topic, offset, data.ToArray()));
+
+    /// <summary>A reset is recorded as a delivery with offset -1 and the new epoch as its data.</summary>
+    public void Reset(string topic, string epoch) =>
+        Record(new Delivery(topic, -1, System.Text.Encoding.ASCII.GetBytes(epoch)));
+
+    private void Record(Delivery delivery)
     {
         lock (_deliveries)
         {
-            _deliveries.Add(new Delivery(topic, offset, data.ToArray()));
+            _deliveries.Add(delivery);
             foreach (var waiter in _waiters.Where(w => _deliveries.Count >= w.Count).ToArray())
             {
                 _waiters.Remove(waiter);

@@ -174,18 +174,21 @@ public sealed class RedisBackplaneTests(RedisFixture redis) : IClassFixture<Redi
     }
 
     [Fact]
-    public async Task ReadHistoryAsync_AfterAnOffset_ReturnsTheLaterMessagesInOrderUpToMax()
+    public async Task ReadHistoryAsync_MoreThanHistorySize_KeepsExactlyTheLastSizeMessagesInOrder()
     {
-        for (var i = 1; i <= 600; i++) await _nodeA.PublishAsync("log.topic", Bytes($"m{i}"));
+        for (var i = 1; i <= 150; i++) await _nodeA.PublishAsync("log.topic", Bytes($"m{i}"));
 
         var all = await Read(_nodeB, "log.topic", 0, 1000);
-        var tail = await Read(_nodeB, "log.topic", 590, 1000);
-        var window = await Read(_nodeB, "log.topic", 100, 300);
+        var tail = await Read(_nodeB, "log.topic", 140, 1000);
+        var window = await Read(_nodeB, "log.topic", 60, 30);
+        var last = await _nodeB.ReadHistoryAsync("log.topic", null, 3);
 
-        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), all.Select(e => e.Offset));
-        Assert.Equal("m600", Encoding.UTF8.GetString(all[^1].Data));
-        Assert.Equal(Enumerable.Range(591, 10).Select(i => (long)i), tail.Select(e => e.Offset));
-        Assert.Equal(Enumerable.Range(101, 300).Select(i => (long)i), window.Select(e => e.Offset));
+        Assert.Equal(Enumerable.Range(51, 100).Select(i => (long)i), all.Select(e => e.Offset)); // history.size = 100
+        Assert.Equal("m150", Encoding.UTF8.GetString(all[^1].Data));
+        Assert.Equal(Enumerable.Range(141, 10).Select(i => (long)i), tail.Select(e => e.Offset));
+        Assert.Equal(Enumerable.Range(61, 30).Select(i => (long)i), window.Select(e => e.Offset));
+        Assert.Equal([148L, 149L, 150L], last.Messages.Select(m => m.Offset));
+        Assert.Equal(150, last.Position.Offset);
         Assert.Empty(await Read(_nodeB, "no.such.topic", 0, 10));
     }
 
@@ -201,9 +204,8 @@ public sealed class RedisBackplaneTests(RedisFixture redis) : IClassFixture<Redi
 
     internal static async Task<List<(long Offset, byte[] Data)>> Read(RedisBackplane node, string topic, long after, int max)
     {
-        var result = new List<(long, byte[])>();
-        await foreach (var (offset, data) in node.ReadHistoryAsync(topic, after, max)) result.Add((offset, data.ToArray()));
-        return result;
+        var page = await node.ReadHistoryAsync(topic, after, max);
+        return page.Messages.Select(m => (m.Offset, m.Data.ToArray())).ToList();
     }
 
     internal static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);

@@ -1,4 +1,6 @@
 using Akka.Configuration;
+using Broker.Core.Namespaces;
+using Broker.Core.Settings;
 using Broker.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,10 +20,17 @@ public sealed class RedisFixture : IDisposable
             .ParseString($"broker.redis {{ endpoint = \"{server.Endpoint}\", key-prefix = \"{prefix}\" }}")
             .WithFallback(Defaults.Config));
 
+    /// <summary>
+    /// The shipped namespaces (default history: 100 messages, 1h), or those of <paramref name="hocon"/> (e.g.
+    /// <c>broker.namespaces.default.history.size = 5</c>) on top of them.
+    /// </summary>
+    public static NamespaceTable Namespaces(string hocon = "") =>
+        BrokerSettings.Create(ConfigurationFactory.ParseString(hocon).WithFallback(Defaults.Config)).Namespaces;
+
     public static async Task<RedisBackplane> StartNodeAsync(RedisSettings settings, RecordingSink sink,
-        ILogger<RedisBackplane>? logger = null)
+        ILogger<RedisBackplane>? logger = null, NamespaceTable? namespaces = null)
     {
-        var node = new RedisBackplane(settings, logger ?? NullLogger<RedisBackplane>.Instance);
+        var node = new RedisBackplane(settings, namespaces ?? Namespaces(), logger ?? NullLogger<RedisBackplane>.Instance);
         await node.StartAsync(sink, CancellationToken.None);
         return node;
     }

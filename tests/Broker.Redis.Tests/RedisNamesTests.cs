@@ -6,8 +6,8 @@ public sealed class RedisNamesTests
 
     [Fact]
     public void Keys_Topic_ShareTheTopicAsHashTag() =>
-        Assert.Equal(("broker:{chat.lobby}:seq", "broker:{chat.lobby}:log"),
-            ((string)_names.OffsetKey("chat.lobby")!, (string)_names.HistoryKey("chat.lobby")!));
+        Assert.Equal(("broker:{chat.lobby}:meta", "broker:{chat.lobby}:log"),
+            ((string)_names.MetaKey("chat.lobby")!, (string)_names.HistoryKey("chat.lobby")!));
 
     [Theory]
     [InlineData("chat.*", "broker:msg:chat.*")]

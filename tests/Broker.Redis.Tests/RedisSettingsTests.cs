@@ -7,7 +7,7 @@ public sealed class RedisSettingsTests
     [Fact]
     public void Create_ShippedDefaults_PinsEveryBrokerRedisKey() =>
         Assert.Equal(
-            new RedisSettings("127.0.0.1:6379", "", false, "broker:", 10000, TimeSpan.FromSeconds(5),
+            new RedisSettings("127.0.0.1:6379", "", false, "broker:", TimeSpan.FromSeconds(5),
                 TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)),
             RedisSettings.Create(Defaults.Config));
 
@@ -15,10 +15,10 @@ public sealed class RedisSettingsTests
     public void Create_Overrides_TakePrecedenceOverDefaults()
     {
         var settings = RedisSettings.Create(ConfigurationFactory
-            .ParseString("broker.redis { endpoint = \"redis:7000\", password = s3cret, tls = on, history-length = 5 }")
+            .ParseString("broker.redis { endpoint = \"redis:7000\", password = s3cret, tls = on }")
             .WithFallback(Defaults.Config));
 
-        Assert.Equal(("redis:7000", "s3cret", true, 5), (settings.Endpoint, settings.Password, settings.Tls, settings.HistoryLength));
+        Assert.Equal(("redis:7000", "s3cret", true), (settings.Endpoint, settings.Password, settings.Tls));
     }
 
     [Fact]

@@ -55,8 +55,17 @@ public sealed class BrokerClient : IAsyncDisposable
         return await _replies.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Subscribes and waits for the ack; throws <see cref="BrokerErrorException"/> on an error reply.</summary>
-    public Task SubscribeAsync(string topic) => RequestAsync("subscribe", topic, null);
+
+    /// <summary>Subscribes and returns the ack; throws <see cref="BrokerErrorException"/> on an error reply.</summary>
+    public Task<JsonElement> SubscribeAsync(string topic) => RequestAsync("subscribe", topic, null);
+
+    /// <summary>Subscribes with <c>since</c> and returns the ack (with <c>recovered</c>); the replay follows as messages.</summary>
+    public Task<JsonElement> SubscribeAsync(string topic, long sinceOffset, string sinceEpoch) =>
+        RequestAsync("subscribe", topic, null, $",\"since\":{{\"offset\":{sinceOffset},\"epoch\":{JsonSerializer.Serialize(sinceEpoch)}}}");
+
+    /// <summary>The <c>history</c> reply for <paramref name="topic"/> (the last <paramref name="limit"/> messages).</summary>
+    public Task<JsonElement> HistoryAsync(string topic, int limit) =>
+        RequestAsync("history", topic, null, $",\"limit\":{limit}");
 
     public Task UnsubscribeAsync(string topic) => RequestAsync("unsubscribe", topic, null);
 
@@ -67,7 +76,7 @@ public sealed class BrokerClient : IAsyncDisposable
         return ack.GetProperty("offset").GetInt64();
     }
 
-    /// <summary>The next <c>message</c> frame the server sent.</summary>
+    /// <summary>The next <c>message</c> (or <c>reset</c>) frame the server sent.</summary>
     public async Task<JsonElement> NextMessageAsync(TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
@@ -85,7 +94,10 @@ public sealed class BrokerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>The next <paramref name="count"/> messages as (topic, offset, raw data).</summary>
+    /// <summary>
+    /// The next <paramref name="count"/> messages as (topic, offset, raw data); a <c>reset</c> counts as one, with
+    /// offset -1 and the new epoch as data.
+    /// </summary>
     public async Task<IReadOnlyList<(string Topic, long Offset, string Data)>> NextMessagesAsync(int count,
         TimeSpan? timeout = null)
     {
@@ -93,8 +105,10 @@ public sealed class BrokerClient : IAsyncDisposable
         while (received.Count < count)
         {
             var message = await NextMessageAsync(timeout).ConfigureAwait(false);
-            received.Add((message.GetProperty("topic").GetString()!, message.GetProperty("offset").GetInt64(),
-                message.GetProperty("data").GetRawText()));
+            received.Add(message.GetProperty("type").GetString() == "reset"
+                ? (message.GetProperty("topic").GetString()!, -1, message.GetProperty("epoch").GetString()!)
+                : (message.GetProperty("topic").GetString()!, message.GetProperty("offset").GetInt64(),
+                    message.GetProperty("data").GetRawText()));
         }
         return received;
     }
@@ -118,12 +132,13 @@ public sealed class BrokerClient : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private async Task<JsonElement> RequestAsync(string type, string topic, string? dataJson)
+    private async Task<JsonElement> RequestAsync(string type, string topic, string? dataJson, string extra = "")
     {
         var id = Interlocked.Increment(ref _nextId);
         var json = new StringBuilder().Append("{\"type\":\"").Append(type).Append("\",\"id\":").Append(id)
             .Append(",\"topic\":").Append(JsonSerializer.Serialize(topic));
         if (dataJson is not null) json.Append(",\"data\":").Append(dataJson);
+        json.Append(extra);
         await SendAsync(json.Append('}').ToString()).ConfigureAwait(false);
 
         using var cancel = new CancellationTokenSource(DefaultTimeout);
@@ -175,7 +190,7 @@ public sealed class BrokerClient : IAsyncDisposable
                 if (!result.EndOfMessage) continue;
                 var frame = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
                 buffer.ResetWrittenCount();
-                var channel = frame.GetProperty("type").GetString() == "message" ? _messages : _replies;
+                var channel = frame.GetProperty("type").GetString() is "message" or "reset" ? _messages : _replies;
                 channel.Writer.TryWrite(frame);
             }
         }

@@ -96,6 +96,18 @@ public sealed class RedisServerProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the server, deletes its data (the AOF) and starts it again empty on the same port: a Redis that lost everything.</summary>
+    public void RestartEmpty()
+    {
+        Kill();
+        foreach (var entry in new DirectoryInfo(_dir).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory) directory.Delete(recursive: true);
+            else entry.Delete();
+        }
+        Restart();
+    }
+
     public void Dispose()
     {
         Kill();

@@ -8,4 +8,11 @@ public interface IBackplaneSink
 {
     /// <summary>A message on <paramref name="topic"/> with the offset the backplane assigned. <paramref name="data"/> is immutable.</summary>
     void Deliver(string topic, long offset, ReadOnlyMemory<byte> data);
+
+    /// <summary>
+    /// <paramref name="topic"/>'s past is lost to this node's subscribers (its epoch changed, or history no longer covers
+    /// what they missed): they must hear it before the next <see cref="Deliver"/> of the topic, which continues in
+    /// <paramref name="epoch"/>. Same ordering rules as <see cref="Deliver"/>.
+    /// </summary>
+    void Reset(string topic, string epoch);
 }

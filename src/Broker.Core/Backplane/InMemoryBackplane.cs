@@ -1,45 +1,103 @@
 using System.Collections.Concurrent;
+using Broker.Core.Namespaces;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.Backplane;
 
 /// <summary>
-/// The embedded single-node backplane. Offsets start at 1 per topic and grow by one per publish. The offset is assigned
-/// and the message handed to the sink under one lock per topic, so concurrent publishers still deliver in offset order;
-/// the sink only Tells, so the lock is held briefly. Like Redis, only subscribed topics and patterns are delivered, and
-/// each message reaches the sink once however many subscriptions match (the sink routes it to every matching key).
+/// The embedded single-node backplane. Per topic it keeps an epoch, the last offset and a bounded ring of the last
+/// <c>history.size</c> messages (<see cref="TopicHistory"/>); a topic without a publish for its <c>history.ttl</c> is
+/// released whole, and its next publish starts a new epoch at offset 1, as a Redis key that expired would. The offset
+/// is assigned and the message handed on under one lock per topic, so concurrent publishers still deliver in offset
+/// order; the sink only Tells, so the lock is held briefly. Like Redis, only subscribed topics and patterns are
+/// delivered, once however many subscriptions match, through an <see cref="EpochGate"/> that turns an epoch change
+/// into a reset for live subscribers.
 /// </summary>
 public sealed class InMemoryBackplane : IBackplane
 {
-    private readonly ConcurrentDictionary<string, TopicSequence> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TopicHistory> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _exact = new(StringComparer.Ordinal);
     private readonly Lock _patternsLock = new();
+    private readonly NamespaceTable _namespaces;
+    private readonly TimeSpan _sweepEvery;
     private volatile string[] _patterns = [];
-    private IBackplaneSink? _sink;
+    private EpochGate? _gate;
+    private Timer? _sweeper;
+
+    /// <summary>A backplane keeping history as <paramref name="namespaces"/> say per topic.</summary>
+    public InMemoryBackplane(NamespaceTable namespaces)
+    {
+        _namespaces = namespaces;
+        _sweepEvery = SweepInterval(namespaces);
+    }
 
     /// <inheritdoc />
     public bool IsHealthy => true;
 
+    /// <summary>Topics with state on this node (offset, epoch, history), for tests and the idle-release check.</summary>
+    public int TopicCount => _topics.Count;
+
+    /// <summary>Topics the delivery gate tracks.</summary>
+    public int CursorCount => _gate?.Count ?? 0;
+
     /// <inheritdoc />
     public Task StartAsync(IBackplaneSink sink, CancellationToken cancellationToken)
     {
-        _sink = sink;
+        _gate = new EpochGate(sink);
+        _sweeper = new Timer(_ => Sweep(), null, _sweepEvery, _sweepEvery);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public ValueTask<long> PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        var sink = _sink ?? throw new InvalidOperationException("StartAsync was not called");
-        var sequence = _topics.GetOrAdd(topic, static _ => new TopicSequence());
-        long offset;
-        lock (sequence)
+        var gate = _gate ?? throw new InvalidOperationException("StartAsync was not called");
+        while (true)
         {
-            offset = ++sequence.Last;
-            if (IsSubscribed(topic))
-                sink.Deliver(topic, offset, data);
+            var history = Topic(topic);
+            lock (history)
+            {
+                if (history.Released)
+                    continue; // swept between lookup and lock: the next lookup makes a fresh epoch
+                var offset = history.Append(data);
+                if (IsSubscribed(topic))
+                    gate.Deliver(topic, history.EpochBytes, offset, data);
+                return ValueTask.FromResult(offset);
+            }
         }
-        return ValueTask.FromResult(offset);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TopicPosition> PositionAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        var gate = _gate ?? throw new InvalidOperationException("StartAsync was not called");
+        while (true)
+        {
+            var history = Topic(topic);
+            lock (history)
+            {
+                if (history.Released)
+                    continue;
+                gate.Seed(topic, history.Epoch);
+                return ValueTask.FromResult(new TopicPosition(history.Epoch, history.Last));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<HistoryPage> ReadHistoryAsync(string topic, long? after, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var history = Topic(topic);
+            lock (history)
+            {
+                if (history.Released)
+                    continue;
+                return ValueTask.FromResult(history.Read(after, limit));
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -62,11 +120,37 @@ public sealed class InMemoryBackplane : IBackplane
         else
             lock (_patternsLock)
                 _patterns = Array.FindAll(_patterns, p => p != pattern);
+        _gate?.Forget(IsSubscribed);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _sweeper?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private TopicHistory Topic(string topic) =>
+        _topics.GetOrAdd(topic, static (_, options) => new TopicHistory(options), _namespaces.Resolve(topic).History);
+
+    // Releases topics idle past their ttl; a topic still subscribed loses its history too (as in Redis), and its
+    // subscribers hear of the new epoch through the gate's reset.
+    private void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (topic, history) in _topics)
+        {
+            lock (history)
+            {
+                if (!history.IdleSince(now))
+                    continue;
+                history.Released = true;
+                _topics.TryRemove(new KeyValuePair<string, TopicHistory>(topic, history));
+            }
+        }
+        _gate?.Sweep(_sweepEvery, topic => _exact.ContainsKey(topic));
+    }
 
     private bool IsSubscribed(string topic)
     {
@@ -78,9 +162,10 @@ public sealed class InMemoryBackplane : IBackplane
         return false;
     }
 
-    // Per-topic offset counter; also the lock that keeps assignment and hand-off to the sink in one order.
-    private sealed class TopicSequence
+    // Often enough that a topic lives at most ~1.25 × its ttl; at most once a second, at least once a minute.
+    private static TimeSpan SweepInterval(NamespaceTable namespaces)
     {
-        public long Last;
+        var shortest = namespaces.Namespaces.Append(namespaces.Default).Min(ns => ns.History.Ttl);
+        return TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
     }
 }

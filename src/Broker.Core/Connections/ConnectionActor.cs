@@ -43,6 +43,10 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
 
     Subscriber IConnectionContext.Subscriber => _outbox;
 
+    DeliveryHoldBack IConnectionContext.HoldBack => _outbox.HoldBack;
+
+    void IConnectionContext.DeliverPastHoldBack(SharedFrame frame) => _outbox.DeliverPastHoldBack(frame);
+
     // The codec is built here rather than in the constructor: if building it fails, the actor still stops through
     // PostStop, whose 1011 Close the outbox delivers.
     protected override void PreStart()

@@ -34,6 +34,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     private bool _finishing;
     private TaskCompletionSource? _drained;
     private bool _isDrained;
+    private DeliveryHoldBack? _holdBack;
 
     public ConnectionOutbox(Shard shard, ConnectionSetup setup, IActorRef actor) : base(shard)
     {
@@ -46,7 +47,18 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     public Task Drained =>
         _isDrained ? Task.CompletedTask : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
+    public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
+
     public override void Deliver(SharedFrame frame)
+    {
+        // One check on the hot path; the hold-back only ever holds topics whose subscribe is being answered.
+        if (_holdBack is { IsEmpty: false } holdBack && holdBack.TryHold(frame))
+            return;
+        DeliverPastHoldBack(frame);
+    }
+
+    public void DeliverPastHoldBack(SharedFrame frame)
     {
         var traffic = _setup.Counters.Traffic;
         if (_closed || _overflowed)

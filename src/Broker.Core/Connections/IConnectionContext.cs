@@ -26,6 +26,12 @@ public interface IConnectionContext
     /// <summary>What topics hold for this connection (its outbox on its shard).</summary>
     Subscriber Subscriber { get; }
 
+    /// <summary>Holds a topic's live deliveries while its subscribe ack and replay are written (allocated on first use).</summary>
+    DeliveryHoldBack HoldBack { get; }
+
+    /// <summary>Queues a shared frame past the hold-back: the replay, and the live frames the hold-back released.</summary>
+    void DeliverPastHoldBack(SharedFrame frame);
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }

@@ -1,3 +1,6 @@
+using Broker.Core.Backplane;
+using Broker.Protocol.Client;
+
 namespace Broker.Core.PubSub;
 
 // Messages a PubSubHandler sends to its own connection actor: a publish's backplane outcome, piped back so the actor
@@ -8,4 +11,14 @@ internal static class PubSub
     public sealed record Published(string Topic, byte[]? Id, long Offset);
 
     public sealed record PublishFailed(string Topic, byte[]? Id, Exception Cause);
+
+    // A concrete subscribe's position (or, with since, its replay) was read; Holding: the connection holds the topic's
+    // live frames until this is written.
+    public sealed record Positioned(string Topic, byte[]? Id, StreamPosition? Since, bool Holding, HistoryPage Page);
+
+    public sealed record PositionFailed(string Topic, byte[]? Id, bool Holding, Exception Cause);
+
+    public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page);
+
+    public sealed record HistoryFailed(string Topic, byte[]? Id, Exception Cause);
 }

@@ -88,11 +88,8 @@ public sealed partial class PubSubHandler
     // The server removed a subscription: release it as the client's own unsubscribe would, and tell the client.
     private void ForceUnsubscribe(IConnectionContext connection, string key)
     {
-        if (!_held.Remove(key))
+        if (!DropHeld(connection, key))
             return;
-        // Awaited without an id, so the registry's answer keeps the key's FIFO of replies in step.
-        Await(key, new PendingReply(IsSubscribe: false, Id: null));
-        _services.Registry.Tell(new Topics.TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         // Topics are ASCII that JSON never escapes (TopicName), so the event is assembled as is.
         SendRaw(connection, System.Text.Encoding.ASCII.GetBytes($"{{\"type\":\"unsubscribed\",\"topic\":\"{key}\"}}"));
     }

@@ -35,7 +35,7 @@ public sealed partial class PubSubHandler
         }
         Accepted();
         var (topic, id, data) = (command.Topic!, command.Id.CopyOrNull(), command.Data.ToArray());
-        if (_pendingSubscribes > 0 || _deferred is { Count: > 0 })
+        if (_pendingSubscribes > 0 || _positioning > 0 || _deferred is { Count: > 0 })
             (_deferred ??= new Queue<DeferredPublish>()).Enqueue(new DeferredPublish(topic, id, data));
         else
             Send(connection, topic, id, data);
@@ -43,7 +43,7 @@ public sealed partial class PubSubHandler
 
     private void PublishDeferred(IConnectionContext connection)
     {
-        while (_pendingSubscribes == 0 && _deferred is not null && _deferred.TryDequeue(out var publish))
+        while (_pendingSubscribes == 0 && _positioning == 0 && _deferred is not null && _deferred.TryDequeue(out var publish))
             Send(connection, publish.Topic, publish.Id, publish.Data);
     }
 

@@ -38,8 +38,12 @@ public sealed partial class PubSubHandler
                 Ack(connection, command.Id.FirstSpanOrCopy(), key, offset: null);
             return;
         }
+        // The first subscribe of a concrete topic holds its live frames until the ack (with epoch and offset) is out.
+        var holding = !held && !TopicName.IsPattern(key);
+        if (holding)
+            connection.HoldBack.Start(key);
         Hold(key);
-        Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull()));
+        Await(key, new PendingReply(IsSubscribe: true, command.Id.CopyOrNull(), command.Since, holding));
         _services.Registry.Tell(new TopicRegistry.Subscribe(key, connection.Subscriber), connection.Self);
     }
 
@@ -61,7 +65,13 @@ public sealed partial class PubSubHandler
 
     private void OnSubscribed(IConnectionContext connection, string key)
     {
-        if (Answered(key) is { Id: { } id })
+        var answered = Answered(key);
+        if (!TopicName.IsPattern(key) && answered is { } reply)
+        {
+            ReadPosition(connection, key, reply);
+            return;
+        }
+        if (answered is { Id: { } id })
             Ack(connection, id, key, offset: null);
         PublishDeferred(connection);
     }
@@ -76,11 +86,24 @@ public sealed partial class PubSubHandler
     private void OnSubscribeRejected(IConnectionContext connection, string key)
     {
         var answered = Answered(key);
+        if (answered is { Holding: true })
+            connection.HoldBack.Cancel(key);
         if (!IsPending(key, subscribeOnly: true))
             Release(key);
         Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
             $"the backplane could not subscribe to {key}; try again");
         PublishDeferred(connection);
+    }
+
+    // The server lets go of a held key (not the client's own unsubscribe): awaited without an id, so the registry's
+    // answer keeps the key's FIFO of replies in step. False when the key was not held.
+    private bool DropHeld(IConnectionContext connection, string key)
+    {
+        if (!Release(key))
+            return false;
+        Await(key, new PendingReply(IsSubscribe: false, Id: null));
+        _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
+        return true;
     }
 
     private void UnsubscribeAll(IConnectionContext connection)
@@ -176,5 +199,5 @@ public sealed partial class PubSubHandler
         return false;
     }
 
-    private readonly record struct PendingReply(bool IsSubscribe, byte[]? Id);
+    private readonly record struct PendingReply(bool IsSubscribe, byte[]? Id, StreamPosition? Since = null, bool Holding = false);
 }

@@ -64,6 +64,9 @@ public sealed partial class PubSubHandler : IMessageHandler
             case ClientCommandType.Publish:
                 Publish(connection, command);
                 break;
+            case ClientCommandType.History:
+                History(connection, command);
+                break;
             case ClientCommandType.Ping:
                 Accepted();
                 if (command.HasId)
@@ -91,6 +94,18 @@ public sealed partial class PubSubHandler : IMessageHandler
                 return true;
             case PubSub.PublishFailed failed:
                 OnPublishFailed(connection, failed.Id, failed.Cause);
+                return true;
+            case PubSub.Positioned positioned:
+                OnPositioned(connection, positioned);
+                return true;
+            case PubSub.PositionFailed failed:
+                OnPositionFailed(connection, failed);
+                return true;
+            case PubSub.HistoryRead read:
+                OnHistoryRead(connection, read);
+                return true;
+            case PubSub.HistoryFailed failed:
+                OnHistoryFailed(connection, failed);
                 return true;
             default:
                 return OnAuthMessage(connection, message);

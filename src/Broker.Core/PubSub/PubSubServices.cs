@@ -2,6 +2,7 @@ using Akka.Actor;
 using Broker.Core.Backplane;
 using Broker.Core.Connections;
 using Broker.Core.Metrics;
+using Broker.Core.Namespaces;
 using Broker.Core.Topics;
 
 namespace Broker.Core.PubSub;
@@ -11,4 +12,6 @@ namespace Broker.Core.PubSub;
 /// <param name="Backplane">Where publishes go (also those whose subscribers are local).</param>
 /// <param name="Settings">The limits of <c>broker.limits</c>.</param>
 /// <param name="Traffic">Node-wide message counters.</param>
-public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic);
+/// <param name="Namespaces">Per-topic options (history size for recovery and the history command).</param>
+public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic,
+    NamespaceTable Namespaces);

@@ -18,16 +18,24 @@ public sealed class TopicRouter : IBackplaneSink
     private volatile TopicRoute[] _patterns = [];
 
     /// <inheritdoc />
-    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data)
+    public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data) =>
+        Route(topic, (offset, data), static (topic, message) => Encode(topic, message.offset, message.data));
+
+    /// <inheritdoc />
+    public void Reset(string topic, string epoch) =>
+        Route(topic, epoch, static (topic, epoch) => new SharedFrame(ServerMessageWriter.EncodeResetFrame(topic, epoch)));
+
+    // Encodes at most once, and only when some key has subscribers (static lambdas: nothing allocated per call but the frame).
+    private void Route<TState>(string topic, TState state, Func<string, TState, SharedFrame> encode)
     {
         SharedFrame? frame = null;
         if (_exact.TryGetValue(topic, out var route) && route.Groups.Length > 0)
-            route.Fan(frame = Encode(topic, offset, data));
+            route.Fan(frame = encode(topic, state));
         foreach (var pattern in _patterns)
         {
             if (pattern.Groups.Length == 0 || !TopicPattern.Matches(pattern.Key, topic))
                 continue;
-            pattern.Fan(frame ??= Encode(topic, offset, data));
+            pattern.Fan(frame ??= encode(topic, state));
         }
     }
 

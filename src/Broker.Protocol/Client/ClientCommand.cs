@@ -10,8 +10,10 @@ namespace Broker.Protocol.Client;
 public readonly struct ClientCommand
 {
     internal ClientCommand(ClientCommandType type, ReadOnlySequence<byte> id, string? topic, ReadOnlySequence<byte> data,
-        ClientError error, string? errorMessage)
+        ClientError error, string? errorMessage, RecoveryFields recovery = default)
     {
+        Limit = recovery.Limit;
+        Since = recovery.Since;
         Type = type;
         Id = id;
         Topic = topic;
@@ -43,6 +45,12 @@ public readonly struct ClientCommand
 
     /// <summary>A short English reason for the error reply; null when valid.</summary>
     public string? ErrorMessage { get; }
+
+    /// <summary>The <c>limit</c> of a <c>history</c> command; null when absent.</summary>
+    public int? Limit { get; }
+
+    /// <summary>The <c>since</c> of a <c>subscribe</c> or <c>history</c>: the last offset the client has and its epoch.</summary>
+    public StreamPosition? Since { get; }
 
     /// <summary>True when the command is valid and may be executed.</summary>
     public bool IsValid => Error == ClientError.None;

@@ -96,6 +96,17 @@ public static class ClientCommandParser
                 case Key.Data:
                     fields.Data = value;
                     break;
+                case Key.Limit:
+                    if (kind != JsonTokenType.Number || !reader.TryGetInt32(out var limit) || limit < 0)
+                        fields.BadRecovery ??= "'limit' must be a whole number, 0 or more";
+                    else
+                        fields.Limit = limit;
+                    break;
+                case Key.Since:
+                    fields.Since = kind == JsonTokenType.StartObject ? ReadSince(value) : null;
+                    if (fields.Since is null)
+                        fields.BadRecovery ??= SinceShape;
+                    break;
                 case Key.Token:
                     fields.TokenKind = kind;
                     if (kind == JsonTokenType.String)
@@ -111,6 +122,32 @@ public static class ClientCommandParser
     {
         var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         return rawLength > TopicName.MaxLength * 6 ? TooLongTopic : reader.GetString()!;
+    }
+
+    private const string SinceShape = "'since' must be {\"offset\": a whole number >= 0, \"epoch\": a string}";
+
+    // since = {"offset": N, "epoch": "E"}; anything else (missing, extra duplicates, wrong types) is null.
+    private static StreamPosition? ReadSince(ReadOnlySequence<byte> value)
+    {
+        var reader = new Utf8JsonReader(value, Options);
+        reader.Read();
+        long? offset = null;
+        string? epoch = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isOffset = reader.ValueTextEquals("offset"u8);
+            var isEpoch = !isOffset && reader.ValueTextEquals("epoch"u8);
+            reader.Read();
+            if (isOffset && offset is null && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var o) && o >= 0)
+                offset = o;
+            else if (isEpoch && epoch is null && reader.TokenType == JsonTokenType.String)
+                epoch = reader.GetString();
+            else if (isOffset || isEpoch)
+                return null;
+            else
+                reader.Skip();
+        }
+        return offset is { } at && epoch is { Length: > 0 and <= 64 } e ? new StreamPosition(at, e) : null;
     }
 
     // Tokens are read only for connect and refresh; a larger one is refused without building a string of its size.
@@ -142,7 +179,8 @@ public static class ClientCommandParser
         if (fields.TypeKind != JsonTokenType.String)
             return Fail(ClientError.BadRequest, "'type' must be a string", fields.Id);
         if (fields.Type == ClientCommandType.None)
-            return Fail(ClientError.UnknownType, "'type' is not subscribe, unsubscribe, publish, ping, connect or refresh", fields.Id);
+            return Fail(ClientError.UnknownType,
+                "'type' is not subscribe, unsubscribe, publish, ping, history, connect or refresh", fields.Id);
         if (fields.Type == ClientCommandType.Ping)
             return new ClientCommand(ClientCommandType.Ping, fields.Id, null, default, ClientError.None, null);
         if (fields.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
@@ -152,11 +190,24 @@ public static class ClientCommandParser
         if (fields.TopicKind != JsonTokenType.String)
             return Fail(ClientError.BadRequest, "'topic' must be a string", fields.Id, fields.Type);
         var publish = fields.Type == ClientCommandType.Publish;
-        if (TopicName.Validate(fields.Topic, allowWildcards: !publish) is { } reason)
+        var concrete = publish || fields.Type == ClientCommandType.History;
+        if (TopicName.Validate(fields.Topic, allowWildcards: !concrete) is { } reason)
             return Fail(ClientError.BadTopic, reason, fields.Id, fields.Type);
         if (publish && (fields.Seen & Key.Data) == 0)
             return Fail(ClientError.BadRequest, "'data' is missing", fields.Id, fields.Type);
-        return new ClientCommand(fields.Type, fields.Id, fields.Topic, publish ? fields.Data : default, ClientError.None, null);
+        return ValidateRecovery(in fields) ?? new ClientCommand(fields.Type, fields.Id, fields.Topic,
+            publish ? fields.Data : default, ClientError.None, null, new RecoveryFields(fields.Limit, fields.Since));
+    }
+
+    // limit and since matter only to history and subscribe (ignored elsewhere, like any unused field); since names a
+    // place in one topic's stream, so on a wildcard it is a bad_request.
+    private static ClientCommand? ValidateRecovery(in Fields fields)
+    {
+        var uses = fields.Type is ClientCommandType.History or ClientCommandType.Subscribe;
+        if (!uses || fields.BadRecovery is null && (fields.Since is null || !TopicName.IsPattern(fields.Topic!)))
+            return null;
+        return Fail(ClientError.BadRequest, fields.BadRecovery ?? "'since' needs a concrete topic, not a wildcard",
+            fields.Id, fields.Type);
     }
 
     private static ClientCommand Fail(ClientError error, string message, ReadOnlySequence<byte> id,
@@ -171,6 +222,10 @@ public static class ClientCommandParser
             return Key.Id;
         if (reader.ValueTextEquals("topic"u8))
             return Key.Topic;
+        if (reader.ValueTextEquals("limit"u8))
+            return Key.Limit;
+        if (reader.ValueTextEquals("since"u8))
+            return Key.Since;
         if (reader.ValueTextEquals("token"u8))
             return Key.Token;
         return reader.ValueTextEquals("data"u8) ? Key.Data : Key.Unknown;
@@ -184,6 +239,8 @@ public static class ClientCommandParser
             return ClientCommandType.Subscribe;
         if (reader.ValueTextEquals("unsubscribe"u8))
             return ClientCommandType.Unsubscribe;
+        if (reader.ValueTextEquals("history"u8))
+            return ClientCommandType.History;
         if (reader.ValueTextEquals("connect"u8))
             return ClientCommandType.Connect;
         if (reader.ValueTextEquals("refresh"u8))
@@ -196,6 +253,8 @@ public static class ClientCommandParser
         Key.Type => "type",
         Key.Id => "id",
         Key.Topic => "topic",
+        Key.Limit => "limit",
+        Key.Since => "since",
         Key.Token => "token",
         _ => "data",
     };
@@ -209,6 +268,8 @@ public static class ClientCommandParser
         Topic = 4,
         Data = 8,
         Token = 16,
+        Limit = 32,
+        Since = 64,
     }
 
     // What the object held, gathered in one pass and judged at the end (keys come in any order).
@@ -224,6 +285,9 @@ public static class ClientCommandParser
         public JsonTokenType TopicKind;
         public string? Topic;
         public ReadOnlySequence<byte> Data;
+        public int? Limit;
+        public StreamPosition? Since;
+        public string? BadRecovery;
         public JsonTokenType TokenKind;
         public string? Token;
     }

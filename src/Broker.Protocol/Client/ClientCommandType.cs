@@ -13,6 +13,8 @@ public enum ClientCommandType : byte
     Publish,
     /// <summary><c>ping</c>: an application-level round trip answered with an ack.</summary>
     Ping,
+    /// <summary><c>history</c>: the retained messages of a concrete topic (all, the last <c>limit</c>, or after <c>since</c>).</summary>
+    History,
     /// <summary><c>connect</c>: authenticate the connection with a JWT (docs/security.md).</summary>
     Connect,
     /// <summary><c>refresh</c>: replace the connection's token before it expires (same <c>sub</c>).</summary>

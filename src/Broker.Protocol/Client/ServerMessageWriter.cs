@@ -17,7 +17,7 @@ namespace Broker.Protocol.Client;
 /// ids and data are raw JSON tokens the client sent, copied unchanged. Error messages are free text and go through
 /// <see cref="Utf8JsonWriter"/> for escaping. Topics passed here must be valid names.
 /// </summary>
-public static class ServerMessageWriter
+public static partial class ServerMessageWriter
 {
     private static ReadOnlySpan<byte> AckStart => "{\"type\":\"ack\",\"id\":"u8;
     private static ReadOnlySpan<byte> TopicField => ",\"topic\":\""u8;

@@ -8,7 +8,7 @@ using Broker.Server.PubSub;
 
 namespace Broker.Server.Api;
 
-/// <summary>The HTTP API on the node's port (docs/http-api.md): publish, topics, stats.</summary>
+/// <summary>The HTTP API on the node's port (docs/http-api.md): publish, history, topics, stats.</summary>
 internal static class ApiEndpoints
 {
     // Bounds the wait for the registry's topic list; it answers from memory, so only an overloaded node comes close.
@@ -18,12 +18,16 @@ internal static class ApiEndpoints
     {
         var services = app.Services;
         var counters = services.GetRequiredService<ConnectionCounters>();
-        var publish = new PublishEndpoint(settings.Http.ApiKey, services.GetRequiredService<IBackplane>(),
-            services.GetRequiredService<PubSubSettings>(), counters.Traffic,
+        var apiKey = new ApiKey(settings.Http.ApiKey);
+        var backplane = services.GetRequiredService<IBackplane>();
+        var publish = new PublishEndpoint(apiKey, backplane, services.GetRequiredService<PubSubSettings>(), counters.Traffic,
             new PublishRateLimit(settings.Http.PublishRate, settings.Http.PublishBurst));
         var registry = services.GetRequiredService<IRequiredActor<TopicRegistryKey>>();
 
+        var history = new HistoryEndpoint(apiKey, backplane, settings.Namespaces);
+
         app.MapPost("/api/publish", publish.HandleAsync);
+        app.MapGet("/api/history", history.HandleAsync);
         app.MapGet("/api/topics", context => TopicsAsync(context, registry));
         app.MapGet("/api/stats", context => StatsAsync(context, counters));
     }

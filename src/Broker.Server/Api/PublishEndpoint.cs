@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
-using System.Text;
 using Broker.Core.Backplane;
 using Broker.Core.Metrics;
 using Broker.Core.Topics;
@@ -14,29 +12,16 @@ namespace Broker.Server.Api;
 /// <c>POST /api/publish</c>: a server publishes to a topic exactly as a WebSocket client would (same backplane, offsets,
 /// limits and error codes), authenticated by <c>Authorization: Bearer &lt;broker.http.api-key&gt;</c>.
 /// </summary>
-internal sealed class PublishEndpoint(string apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic,
+internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic,
     PublishRateLimit rateLimit)
 {
     // Room for the envelope around data: the topic (at most 200 bytes, escapes can make it 6x) and the JSON punctuation.
     private const int EnvelopeBytes = 2048;
 
-    private readonly byte[] _apiKey = Encoding.UTF8.GetBytes(apiKey);
-
     public async Task HandleAsync(HttpContext context)
     {
-        if (_apiKey.Length == 0)
-        {
-            await ApiResults.ErrorAsync(context, StatusCodes.Status403Forbidden, "publish_disabled",
-                "the publish API is disabled: set broker.http.api-key");
+        if (!await apiKey.AuthorizeAsync(context, "publish"))
             return;
-        }
-        if (!IsAuthorized(context.Request))
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ApiResults.ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthorized",
-                "missing or wrong API key (Authorization: Bearer KEY)");
-            return;
-        }
         if (!rateLimit.TryTake())
         {
             context.Response.Headers.RetryAfter = "1";
@@ -116,17 +101,6 @@ internal sealed class PublishEndpoint(string apiKey, IBackplane backplane, PubSu
                 return false;
         }
         return validator.TryAppend(default, final: true);
-    }
-
-    private bool IsAuthorized(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            return false;
-        var presented = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
-        // Constant time, so response timing does not reveal how much of the key matched.
-        return CryptographicOperations.FixedTimeEquals(presented, _apiKey);
     }
 
     // Buffers the whole body in the pipe (no copy); null when it exceeds limit. The caller advances past the result.

@@ -1,6 +1,6 @@
 using Broker.Core.Backplane;
-using Broker.Core.Settings;
 using Broker.Core.Metrics;
+using Broker.Core.Settings;
 using Broker.Core.Topics;
 using Broker.Redis;
 using AkkaConfig = Akka.Configuration.Config;
@@ -21,12 +21,13 @@ internal static class BackplaneSelection
         {
             var redis = RedisSettings.Create(config); // read now: a bad key stops the node at start (exit 2)
             services.AddSingleton<IBackplane>(provider =>
-                new RedisBackplane(redis, provider.GetRequiredService<ILogger<RedisBackplane>>(),
-                    provider.GetService<BackplaneTimings>()));
+                new RedisBackplane(redis, provider.GetRequiredService<BrokerSettings>().Namespaces,
+                    provider.GetRequiredService<ILogger<RedisBackplane>>(), provider.GetService<BackplaneTimings>()));
         }
         else
         {
-            services.AddSingleton<IBackplane, InMemoryBackplane>();
+            services.AddSingleton<IBackplane>(provider =>
+                new InMemoryBackplane(provider.GetRequiredService<BrokerSettings>().Namespaces));
         }
         services.AddSingleton<TopicRouter>();
         services.AddSingleton(provider => new TopicActivity(provider.GetRequiredService<TopicRouter>()));

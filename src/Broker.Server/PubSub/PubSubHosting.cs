@@ -29,5 +29,6 @@ internal static class PubSubHosting
         services.GetRequiredService<IRequiredActor<TopicRegistryKey>>().ActorRef,
         services.GetRequiredService<IBackplane>(),
         services.GetRequiredService<PubSubSettings>(),
-        services.GetRequiredService<ConnectionCounters>().Traffic);
+        services.GetRequiredService<ConnectionCounters>().Traffic,
+        services.GetRequiredService<Broker.Core.Settings.BrokerSettings>().Namespaces);
 }

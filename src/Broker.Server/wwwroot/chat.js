@@ -4,6 +4,8 @@ import { BrokerClient } from '/client.js';
 
 const ROOM_PATTERN = /^[A-Za-z0-9_\-:@]{1,64}$/; // one topic segment (docs/protocol.md, Topics)
 const MAX_MESSAGES_PER_ROOM = 200;
+// Messages fetched from the room's history when joining it.
+const HISTORY_ON_JOIN = 50;
 const STATE_LABELS = { connecting: 'connecting…', open: 'online', reconnecting: 'reconnecting…', closed: 'offline' };
 const STORAGE = { nick: 'broker-chat.nick', rooms: 'broker-chat.rooms' };
 
@@ -97,8 +99,41 @@ function joinRoom(room) {
   saveRooms();
   renderRooms();
   client.subscribe(topicOf(room), (data, meta) => onMessage(room, data, meta))
-    .then(() => addEntry(room, { kind: 'notice', text: `joined #${room}` }))
+    .then(() => {
+      addEntry(room, { kind: 'notice', text: `joined #${room}` });
+      return showHistory(room, client.lastOffset(topicOf(room)) ?? 0);
+    })
     .catch((error) => addEntry(room, { kind: 'notice', text: `could not join (${error.code ?? error.message})` }));
+}
+
+// The last messages before we joined (offsets up to the subscribe ack's; later ones arrive live), placed first.
+async function showHistory(room, upTo) {
+  const { messages } = await client.history(topicOf(room), { limit: HISTORY_ON_JOIN });
+  const state = rooms.get(room);
+  if (!state) return;
+  const earlier = [];
+  for (const { offset, data } of messages) {
+    if (offset > upTo || !isChatMessage(data)) continue;
+    earlier.push({ kind: 'message', nick: data.nick, text: data.text, sentAt: data.sentAt ?? Date.now(), offset });
+  }
+  state.entries.unshift(...earlier);
+  state.entries.splice(0, Math.max(0, state.entries.length - MAX_MESSAGES_PER_ROOM));
+  if (room === currentRoom) renderMessages();
+}
+
+function isChatMessage(data) {
+  return typeof data === 'object' && data !== null && typeof data.nick === 'string' && typeof data.text === 'string';
+}
+
+// After a drop the client resubscribes with `since`: say when the broker could not replay what we missed.
+client.on('recovered', (topic, { recovered }) => {
+  if (!recovered) noticeFor(topic, 'some messages may be missing (the broker no longer had them)');
+});
+client.on('reset', (topic) => noticeFor(topic, 'the room\'s history was reset on the server'));
+
+function noticeFor(topic, text) {
+  const room = topic.startsWith('chat.') ? topic.slice('chat.'.length) : null;
+  if (room && rooms.has(room)) addEntry(room, { kind: 'notice', text });
 }
 
 function leaveRoom(room) {
@@ -120,7 +155,7 @@ function switchTo(room) {
 
 function onMessage(room, data, { offset }) {
   // Anyone may publish anything to the topic: show only well-formed chat messages.
-  if (typeof data !== 'object' || data === null || typeof data.nick !== 'string' || typeof data.text !== 'string') return;
+  if (!isChatMessage(data)) return;
   const sentAt = Number.isFinite(data.sentAt) ? data.sentAt : Date.now();
   addEntry(room, { kind: 'message', nick: data.nick, text: data.text, sentAt, offset });
 }

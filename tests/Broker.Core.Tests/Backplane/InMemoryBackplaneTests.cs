@@ -5,7 +5,7 @@ namespace Broker.Core.Tests.Backplane;
 
 public class InMemoryBackplaneTests
 {
-    private readonly InMemoryBackplane _backplane = new();
+    private readonly InMemoryBackplane _backplane = new(TestNamespaces.Default);
     private readonly RecordingSink _sink = new();
 
     public InMemoryBackplaneTests() => _backplane.StartAsync(_sink, CancellationToken.None).GetAwaiter().GetResult();
@@ -101,7 +101,7 @@ public class InMemoryBackplaneTests
     [Fact]
     public async Task PublishAsync_BeforeStart_Throws()
     {
-        var backplane = new InMemoryBackplane();
+        var backplane = new InMemoryBackplane(TestNamespaces.Default);
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await backplane.PublishAsync("a", new byte[] { 49 }));
     }

@@ -22,4 +22,11 @@ internal sealed class RecordingSink : IBackplaneSink
         lock (_lock)
             _delivered.Add((topic, offset, data.ToArray()));
     }
+
+    // A reset is recorded as offset -1 with the new epoch as data.
+    public void Reset(string topic, string epoch)
+    {
+        lock (_lock)
+            _delivered.Add((topic, -1, System.Text.Encoding.ASCII.GetBytes(epoch)));
+    }
 }

@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Tests.Backplane;
 
 namespace Broker.Core.Tests.PubSub;
 
@@ -6,7 +7,7 @@ namespace Broker.Core.Tests.PubSub;
 // BackplaneUnavailableException.
 internal sealed class FlakyBackplane : IBackplane
 {
-    private readonly InMemoryBackplane _inner = new();
+    private readonly InMemoryBackplane _inner = new(TestNamespaces.Default);
 
     public volatile bool Down;
 
@@ -18,6 +19,20 @@ internal sealed class FlakyBackplane : IBackplane
     {
         await Task.Yield();
         return Down ? throw new BackplaneUnavailableException("redis is down") : await _inner.PublishAsync(topic, data, cancellationToken);
+    }
+
+    public async ValueTask<TopicPosition> PositionAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return Down ? throw new BackplaneUnavailableException("redis is down") : await _inner.PositionAsync(topic, cancellationToken);
+    }
+
+    public async ValueTask<HistoryPage> ReadHistoryAsync(string topic, long? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return Down
+            ? throw new BackplaneUnavailableException("redis is down")
+            : await _inner.ReadHistoryAsync(topic, after, limit, cancellationToken);
     }
 
     public async Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)

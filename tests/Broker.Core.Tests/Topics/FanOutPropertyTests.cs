@@ -29,7 +29,7 @@ public sealed class FanOutPropertyTests : TestKit
     [Property(MaxTest = 40)]
     public void Interleavings_AcrossShards_DeliverExactlyWhatTheModelSays((byte Kind, byte Who, byte What)[] operations)
     {
-        var backplane = new InMemoryBackplane();
+        var backplane = new InMemoryBackplane(Broker.Core.Tests.Backplane.TestNamespaces.Default);
         var router = new TopicRouter();
         backplane.StartAsync(router, CancellationToken.None).GetAwaiter().GetResult();
         var registry = Sys.ActorOf(TopicRegistry.Props(backplane, router,

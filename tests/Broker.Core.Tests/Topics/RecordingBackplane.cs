@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Broker.Core.Tests.Backplane;
 using Broker.Core.Backplane;
 
 namespace Broker.Core.Tests.Topics;
@@ -7,7 +8,7 @@ namespace Broker.Core.Tests.Topics;
 // subscribes fail as Redis would while it is down.
 internal sealed class RecordingBackplane : IBackplane
 {
-    private readonly InMemoryBackplane _inner = new();
+    private readonly InMemoryBackplane _inner = new(TestNamespaces.Default);
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
@@ -19,6 +20,12 @@ internal sealed class RecordingBackplane : IBackplane
 
     public ValueTask<long> PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         _inner.PublishAsync(topic, data, cancellationToken);
+
+    public ValueTask<TopicPosition> PositionAsync(string topic, CancellationToken cancellationToken = default) =>
+        _inner.PositionAsync(topic, cancellationToken);
+
+    public ValueTask<HistoryPage> ReadHistoryAsync(string topic, long? after, int limit, CancellationToken cancellationToken = default) =>
+        _inner.ReadHistoryAsync(topic, after, limit, cancellationToken);
 
     public Task SubscribeAsync(string pattern, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,9 @@ public abstract class PubSubProtocolContract
         await using var subscriber = await PubSubClient.ConnectAsync(broker);
         await using var publisher = await PubSubClient.ConnectAsync(broker);
         var ack = await subscriber.SubscribeAsync("chat.lobby", id: 7);
-        Assert.Equal("""{"type":"ack","id":7,"topic":"chat.lobby"}""", ack.GetRawText());
+        Assert.Equal(("ack", 7, "chat.lobby", 0L), (ack.GetProperty("type").GetString(), ack.GetProperty("id").GetInt32(),
+            ack.GetProperty("topic").GetString(), ack.GetProperty("offset").GetInt64()));
+        Assert.Equal(8, ack.GetProperty("epoch").GetString()!.Length);
 
         await publisher.SendAsync("""{"data": { "text" : "h\u00e9 \"x\"",  "n":[1, 2.50] },"topic":"chat.lobby","type":"publish","id":"p1"}""");
 

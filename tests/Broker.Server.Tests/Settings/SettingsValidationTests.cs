@@ -57,7 +57,7 @@ public sealed class SettingsValidationTests
     [InlineData("broker.http.tls.certificate = \"/nonexistent/cert.pem\"", "broker.http.tls.key")]
     [InlineData("broker.http.tls { certificate = \"/nonexistent/c.pem\", key = \"/nonexistent/k.pem\" }", "broker.http.tls.certificate")]
     [InlineData("broker.pubsub.topic-idle-ttl = never", "broker.pubsub.topic-idle-ttl")]
-    [InlineData("broker.redis.history-length = 0", "broker.redis.history-length")]
+    [InlineData("broker.namespaces.default.history.size = -1", "broker.namespaces.default.history.size")]
     [InlineData("broker.redis.endpoint = \"\"", "broker.redis.endpoint")]
     [InlineData("broker.redis.reconnect-max-backoff = 100ms", "broker.redis.reconnect-max-backoff")]
     [InlineData("broker.redis.operation-timeout = -2s", "broker.redis.operation-timeout")]

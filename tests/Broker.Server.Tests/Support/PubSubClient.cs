@@ -48,6 +48,13 @@ public sealed class PubSubClient : IAsyncDisposable
         return reply;
     }
 
+    /// <summary>Sends a command and returns the next message, whatever it is (e.g. a history reply).</summary>
+    public async Task<JsonElement> RequestAsync(string json)
+    {
+        await SendAsync(json);
+        return await ReceiveAsync();
+    }
+
     public Task<JsonElement> SubscribeAsync(string topic, int id = 1) =>
         RequestAckAsync($$"""{"type":"subscribe","id":{{id}},"topic":"{{topic}}"}""");
 
