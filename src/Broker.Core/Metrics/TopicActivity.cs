@@ -19,6 +19,13 @@ public sealed class TopicActivity(IBackplaneSink inner) : IBackplaneSink
         inner.Deliver(topic, offset, data);
     }
 
+    // A new epoch starts its offsets at 1 again: the rate restarts from there.
+    public void Reset(string topic, string epoch)
+    {
+        Forget(topic);
+        inner.Reset(topic, epoch);
+    }
+
     /// <summary>Every topic seen with its last offset.</summary>
     public IEnumerable<KeyValuePair<string, long>> Snapshot() =>
         _offsets.Select(entry => KeyValuePair.Create(entry.Key, Volatile.Read(ref entry.Value.Value)));
