@@ -32,8 +32,12 @@ public sealed partial class MessageReader
             ProtocolErrors.Throw(CloseStatus.PolicyViolation, "message not completed in time");
     }
 
+    // A compressed message's empty fragments are ordinary: a streaming compressor (Autobahn|Python's, for one) emits
+    // nothing for a small fragment until it flushes. Those stay bounded by the message's deadline.
     private void CountFragment(in FrameHeader header)
     {
+        if (_messageCompressed)
+            return;
         if (header.PayloadLength == 0 && !header.Fin && ++_emptyFragments > _maxEmptyFragments)
             ProtocolErrors.Throw(CloseStatus.PolicyViolation, "too many empty fragments in one message");
     }
