@@ -40,7 +40,11 @@ public sealed partial class BrokerClient
         try
         {
             await foreach (var message in subscriber.Buffer.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The channel hands out buffered messages without looking at the token: a cancelled stream stops at once.
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return message;
+            }
         }
         finally
         {

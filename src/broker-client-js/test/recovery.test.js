@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { BrokerClient } from '../broker-client.js';
-import { restartBroker, startBroker } from '../testing/broker-process.js';
+import { startBroker } from '../testing/broker-process.js';
+import { StablePort } from '../testing/stable-port.js';
 import { Inbox, uniqueTopic, waitForState } from '../testing/waiting.js';
 import { withTimeout } from '../testing/broker-process.js';
 
@@ -71,9 +72,12 @@ test('history_LastMessages_AscendingWithEpochAndOffset', BOUNDED, async () => {
 });
 
 test('recovery_BrokerRestartedWithoutItsPast_RecoveredFalseThenOffsetsFromOne', BOUNDED, async () => {
+  // Behind a StablePort: the restarted broker gets a fresh port of its own, the client keeps one address.
+  const port = await StablePort.open();
   const own = await startBroker();
+  port.forwardTo(own);
   const topic = uniqueTopic('lost');
-  const subscriber = client(own.wsUrl);
+  const subscriber = client(port.wsUrl);
   await subscriber.connect();
   const inbox = new Inbox();
   await subscriber.subscribe(topic, inbox.handler);
@@ -83,7 +87,8 @@ test('recovery_BrokerRestartedWithoutItsPast_RecoveredFalseThenOffsetsFromOne', 
 
   const recovered = nextEvent(subscriber, 'recovered');
   await own.kill();
-  const again = await restartBroker(own.port);
+  const again = await startBroker();
+  port.forwardTo(again);
   try {
     const [, detail] = await recovered;
     await waitForState(subscriber, 'open');
@@ -95,5 +100,6 @@ test('recovery_BrokerRestartedWithoutItsPast_RecoveredFalseThenOffsetsFromOne', 
     assert.deepEqual(received.map((m) => [m.data, m.offset]), [['before', 1], ['after', 1]]);
   } finally {
     await again.kill();
+    await port.close();
   }
 });
