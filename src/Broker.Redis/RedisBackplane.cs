@@ -47,17 +47,9 @@ public sealed partial class RedisBackplane : IBackplane
         if (_redis is not null || _disposed) throw new InvalidOperationException("the Redis backplane is already started");
         _gate = new EpochGate(sink);
         StartSweeping();
-        var options = ConfigurationOptions.Parse(_settings.Endpoint);
-        options.Password = _settings.Password.Length == 0 ? null : _settings.Password;
-        options.Ssl = _settings.Tls;
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = Milliseconds(_settings.ConnectTimeout);
+        var options = _settings.ConnectionOptions("broker");
         options.AsyncTimeout = Milliseconds(_settings.OperationTimeout);
         options.SyncTimeout = Milliseconds(_settings.OperationTimeout);
-        options.ReconnectRetryPolicy = new ExponentialRetry(
-            Milliseconds(_settings.ReconnectBackoff), Milliseconds(_settings.ReconnectMaxBackoff));
-        options.ClientName = "broker";
         Log.Connecting(_logger, _settings.Endpoint, _settings.Tls, _settings.KeyPrefix);
 
         var redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,9 @@ internal static class BrokerApp
         // Every section is validated at startup, also broker.redis while the memory backplane is in use: a typo in a
         // setting that is not used yet should not wait for the day it is.
         _ = Broker.Redis.RedisSettings.Create(config);
+        var clusterTls = ClusterTls.Create(config);
+        if (clusterTls is not null && ClusterMode.IsEnabled(config))
+            config = ClusterTls.EnableIn(config);
         var builder = WebApplication.CreateSlimBuilder(DemoFiles.Options([]));
         // stdout carries one line per start ("Broker listening on ..."; a downed node that rejoins starts again and prints
         // another), which scripts and tests parse; logs go to stderr.
@@ -80,6 +83,8 @@ internal static class BrokerApp
         builder.Services.AddAkka(ClusterMode.ActorSystemName, (akka, provider) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend);
+            if (clusterTls is not null)
+                akka.AddSetup(clusterTls.Setup());
             akka.StopHostWhenTerminated();
             // Actor logs go through the host's ILoggerFactory, so they land on stderr with everything else.
             akka.ConfigureLoggers(loggers =>

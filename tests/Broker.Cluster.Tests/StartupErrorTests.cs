@@ -37,6 +37,27 @@ public sealed class StartupErrorTests
         Assert.Contains("broker: cannot start: Address already in use", error.Message);
     }
 
+    [Fact]
+    public async Task Start_ClusterTlsCaMissing_OneStderrLineNamingTheKeyAndExitCode2()
+    {
+        using var ca = new TestCertificateAuthority("startup-ca");
+        var node = ca.Issue("node");
+        var port = FreePort.Next();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => BrokerProcess.StartAsync(
+            ["--cluster-host", "127.0.0.1", "--cluster-port", $"{port}", "--seeds", $"127.0.0.1:{port}"],
+            new Dictionary<string, string>
+            {
+                ["BROKER__CLUSTER__TLS__CERTIFICATE"] = node.CertificatePath,
+                ["BROKER__CLUSTER__TLS__KEY"] = node.KeyPath,
+                ["BROKER__CLUSTER__TLS__CA"] = "/nonexistent/ca.pem",
+            }));
+
+        Assert.Contains("exited with 2", error.Message);
+        Assert.Contains("broker: broker.cluster.tls.ca = \"/nonexistent/ca.pem\": no such file", error.Message);
+        AssertOneErrorLine(error.Message);
+    }
+
     private static void AssertOneErrorLine(string message)
     {
         Assert.DoesNotContain("Unhandled exception", message);

@@ -24,13 +24,16 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly BrokerProcess[] _nodes;
     private readonly int[] _clusterPorts;
     private readonly string _seeds;
+    private readonly Dictionary<string, string> _environment;
 
-    private TestCluster(RedisServerProcess redis, BrokerProcess[] nodes, int[] clusterPorts, string seeds)
+    private TestCluster(RedisServerProcess redis, BrokerProcess[] nodes, int[] clusterPorts, string seeds,
+        Dictionary<string, string> environment)
     {
         Redis = redis;
         _nodes = nodes;
         _clusterPorts = clusterPorts;
         _seeds = seeds;
+        _environment = environment;
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
@@ -49,7 +52,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// Redis channels are observable quickly, and a short split-brain-resolver stability window so a crashed node is
     /// downed within seconds (the default 15 s only makes the tests slower).
     /// </summary>
-    private static Dictionary<string, string> Environment() => new()
+    private static Dictionary<string, string> TestEnvironment() => new()
     {
         ["BROKER__HTTP__API_KEY"] = ApiKey,
         // The same key guards the admin API (/api/nodes, user operations), so one bearer header serves every request.
@@ -66,6 +69,14 @@ public sealed class TestCluster : IAsyncDisposable
         ["AKKA__CLUSTER__SHUTDOWN_AFTER_UNSUCCESSFUL_JOIN_SEED_NODES"] = "20s",
     };
 
+    // The test settings with a test's own settings on top.
+    private static Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = TestEnvironment();
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>()) environment[name] = value;
+        return environment;
+    }
+
     /// <summary>The split-brain resolver's lease key (hocon/cluster.hocon, default key prefix).</summary>
     public const string LeaseKey = "broker:lease:broker-akka-sbr";
 
@@ -77,9 +88,11 @@ public sealed class TestCluster : IAsyncDisposable
             "the split-brain resolver's lease free");
     }
 
-    public static async Task<TestCluster> StartAsync(int nodes)
+    /// <summary>Starts the cluster; <paramref name="environment"/> adds settings every node gets (e.g. broker.cluster.tls).</summary>
+    public static async Task<TestCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? environment = null)
     {
         var redis = RedisServerProcess.Start();
+        var settings = Environment(environment);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -87,11 +100,11 @@ public sealed class TestCluster : IAsyncDisposable
                 // Free ports can be taken by another process before a node binds them; a failed start retries anew.
                 var ports = Enumerable.Range(0, nodes).Select(_ => FreePort.Next()).ToArray();
                 var seeds = string.Join(',', ports.Select(p => $"127.0.0.1:{p}"));
-                var starting = ports.Select(port => BrokerProcess.StartAsync(Args(redis, port, seeds), Environment())).ToArray();
+                var starting = ports.Select(port => BrokerProcess.StartAsync(Args(redis, port, seeds), settings)).ToArray();
                 try
                 {
                     var started = await Task.WhenAll(starting);
-                    var cluster = new TestCluster(redis, started, ports, seeds);
+                    var cluster = new TestCluster(redis, started, ports, seeds, settings);
                     await cluster.WaitUntilAllUpAsync(started);
                     return cluster;
                 }
@@ -116,9 +129,20 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts one more node that joins through the same seeds; disposed with the cluster.</summary>
     public async Task<BrokerProcess> JoinExtraNodeAsync()
     {
-        var node = await BrokerProcess.StartAsync(Args(Redis, FreePort.Next(), _seeds), Environment());
+        var node = await BrokerProcess.StartAsync(Args(Redis, FreePort.Next(), _seeds), _environment);
         _extras.Add(node);
         await WaitUntilAllUpAsync([.. Nodes, node]);
+        return node;
+    }
+
+    /// <summary>
+    /// Starts a node that tries to join through the same seeds with the test settings plus <paramref name="environment"/>
+    /// only (not the cluster's own extra settings); returns once it listens, without waiting for it to join.
+    /// </summary>
+    public async Task<BrokerProcess> StartOutsiderAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var node = await BrokerProcess.StartAsync(Args(Redis, FreePort.Next(), _seeds), Environment(environment));
+        _extras.Add(node);
         return node;
     }
 
@@ -137,7 +161,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             try
             {
-                _nodes[index] = await BrokerProcess.StartAsync(Args(Redis, _clusterPorts[index], SeedsFor(index)), Environment());
+                _nodes[index] = await BrokerProcess.StartAsync(Args(Redis, _clusterPorts[index], SeedsFor(index)), _environment);
                 break;
             }
             catch (Exception) when (DateTime.UtcNow < deadline)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -17,12 +18,14 @@ public sealed class RedisServerProcess : IDisposable
 
     private readonly string _dir;
     private readonly string? _password;
+    private readonly RedisTls? _tls;
     private Process? _process;
 
-    private RedisServerProcess(string dir, int port, Process process, string? password)
+    private RedisServerProcess(string dir, int port, Process process, string? password, RedisTls? tls)
     {
         _dir = dir;
         _password = password;
+        _tls = tls;
         Port = port;
         _process = process;
     }
@@ -37,9 +40,10 @@ public sealed class RedisServerProcess : IDisposable
 
     /// <summary>
     /// Starts a server on a fresh free port; retries with another port when the chosen one was taken meanwhile. With
-    /// <paramref name="password"/> the server runs with <c>requirepass</c>.
+    /// <paramref name="password"/> the server runs with <c>requirepass</c>; with <paramref name="tls"/> the port speaks
+    /// TLS only (<c>--tls-port</c>, plain <c>--port 0</c>).
     /// </summary>
-    public static RedisServerProcess Start(string? password = null)
+    public static RedisServerProcess Start(string? password = null, RedisTls? tls = null)
     {
         var dir = Directory.CreateTempSubdirectory("broker-redis-").FullName;
         Exception? last = null;
@@ -48,7 +52,7 @@ public sealed class RedisServerProcess : IDisposable
             var port = FreePort.Next();
             try
             {
-                return new RedisServerProcess(dir, port, Launch(dir, port, password), password);
+                return new RedisServerProcess(dir, port, Launch(dir, port, password, tls), password, tls);
             }
             catch (RedisStartException e)
             {
@@ -87,7 +91,7 @@ public sealed class RedisServerProcess : IDisposable
         {
             try
             {
-                _process = Launch(_dir, Port, _password);
+                _process = Launch(_dir, Port, _password, _tls);
                 return;
             }
             catch (RedisStartException) when (deadline.Elapsed < StartTimeout)
@@ -121,7 +125,7 @@ public sealed class RedisServerProcess : IDisposable
         }
     }
 
-    private static Process Launch(string dir, int port, string? password)
+    private static Process Launch(string dir, int port, string? password, RedisTls? tls)
     {
         var info = new ProcessStartInfo(RedisServerPath())
         {
@@ -129,11 +133,13 @@ public sealed class RedisServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-                 {
-                     "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-                     "--appendfsync", "always", "--dir", dir, "--protected-mode", "no",
-                 })
+        string[] listen = tls is null
+            ? ["--port", port.ToString()]
+            : ["--port", "0", "--tls-port", port.ToString(), "--tls-cert-file", tls.Certificate, "--tls-key-file", tls.Key,
+               "--tls-ca-cert-file", tls.Ca, "--tls-auth-clients", tls.RequireClientCertificate ? "yes" : "no"];
+        foreach (var arg in (string[])[.. listen,
+                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+                     "--appendfsync", "always", "--dir", dir, "--protected-mode", "no"])
         {
             info.ArgumentList.Add(arg);
         }
@@ -160,7 +166,7 @@ public sealed class RedisServerProcess : IDisposable
                 lock (output) log = output.ToString();
                 throw new RedisStartException($"redis-server on port {port} exited: {log}");
             }
-            if (Answers(port, process.Id, password)) return process;
+            if (Answers(port, process.Id, password, tls)) return process;
             process.WaitForExit(TimeSpan.FromMilliseconds(50)); // returns early when it dies
         }
         process.Kill();
@@ -170,32 +176,45 @@ public sealed class RedisServerProcess : IDisposable
 
     // Asks INFO rather than PING so the answer proves it is OUR process on the port, not a parallel test's server
     // that won the race for the same free port (ours then exits with "address in use").
-    private static bool Answers(int port, int processId, string? password)
+    private static bool Answers(int port, int processId, string? password, RedisTls? tls)
     {
         try
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.ReceiveTimeout = 1000;
-            socket.SendTimeout = 1000;
-            socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            using var client = new TcpClient();
+            client.ReceiveTimeout = 1000;
+            client.SendTimeout = 1000;
+            client.Connect(new IPEndPoint(IPAddress.Loopback, port));
+            using Stream stream = tls is null ? client.GetStream() : Handshake(client.GetStream(), tls);
             if (password is not null)
-                socket.Send(Encoding.ASCII.GetBytes($"AUTH {password}\r\n"));
-            socket.Send("INFO server\r\n"u8);
+                stream.Write(Encoding.ASCII.GetBytes($"AUTH {password}\r\n"));
+            stream.Write("INFO server\r\n"u8);
             var reply = new StringBuilder();
             var buffer = new byte[4096];
             while (!reply.ToString().Contains("\r\nexecutable:", StringComparison.Ordinal))
             {
-                var read = socket.Receive(buffer);
+                var read = stream.Read(buffer);
                 if (read == 0) return false;
                 reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
                 if (reply[0] == '-') return false; // e.g. LOADING: not ready yet
             }
             return reply.ToString().Contains($"\r\nprocess_id:{processId}\r\n", StringComparison.Ordinal);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
         {
             return false;
         }
+    }
+
+    // The readiness probe only asks which process answers (INFO's process_id), so it trusts any server certificate and
+    // presents the server's own certificate as its client certificate when the server requires one.
+    private static SslStream Handshake(Stream stream, RedisTls tls)
+    {
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        var options = new SslClientAuthenticationOptions { TargetHost = "localhost" };
+        if (tls.RequireClientCertificate)
+            options.ClientCertificates = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tls.Certificate, tls.Key)];
+        ssl.AuthenticateAsClient(options);
+        return ssl;
     }
 
     private static string RedisServerPath()

@@ -6,7 +6,7 @@ namespace Broker.Core.Settings;
 public sealed record TlsFiles(string Certificate, string Key)
 {
     /// <summary>Null when both keys are empty (TLS off); an error when only one is set or a file is missing.</summary>
-    internal static TlsFiles? Read(SettingsSection tls)
+    public static TlsFiles? Read(SettingsSection tls)
     {
         var certificate = tls.String("certificate");
         var key = tls.String("key");

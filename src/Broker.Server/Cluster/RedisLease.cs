@@ -153,20 +153,12 @@ public sealed class RedisLease : Lease
         }
     }
 
-    // Same connection options as the backplane: start even while Redis is down, fail fast instead of queueing.
+    // Same connection options as the backplane: start even while Redis is down, fail fast instead of queueing, and come
+    // back after a Redis restart as quickly, so a decision taken then does not find the lease offline.
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        var options = ConfigurationOptions.Parse(_redis.Endpoint);
-        options.Password = _redis.Password.Length == 0 ? null : _redis.Password;
-        options.Ssl = _redis.Tls;
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = (int)_redis.ConnectTimeout.TotalMilliseconds;
+        var options = _redis.ConnectionOptions("broker-lease");
         options.AsyncTimeout = (int)_operationTimeout.TotalMilliseconds;
-        // Back after a Redis restart as quickly as the backplane: a decision taken then must not find the lease offline.
-        options.ReconnectRetryPolicy = new ExponentialRetry(
-            (int)_redis.ReconnectBackoff.TotalMilliseconds, (int)_redis.ReconnectMaxBackoff.TotalMilliseconds);
-        options.ClientName = "broker-lease";
         return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
     }
 }

@@ -17,21 +17,27 @@ public sealed class TestKeys : IDisposable
     {
         RsaPem = Write("rsa.pem", Rsa.ExportSubjectPublicKeyInfoPem());
         EcPem = Write("ec.pem", Ec.ExportSubjectPublicKeyInfoPem());
+        Ec384Pem = Write("ec384.pem", Ec384.ExportSubjectPublicKeyInfoPem());
     }
 
     public RSA Rsa { get; } = RSA.Create(2048);
 
     public ECDsa Ec { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
+    /// <summary>ES384 signs with a P-384 key (RFC 7518 §3.4 pairs each ES algorithm with its curve).</summary>
+    public ECDsa Ec384 { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
     public string RsaPem { get; }
 
     public string EcPem { get; }
+
+    public string Ec384Pem { get; }
 
     /// <summary>HOCON for a broker that verifies these keys, with no clock skew (expiry tests stay short).</summary>
     public string Hocon(string anonymous = "deny") => $$"""
         broker.auth {
           anonymous = {{anonymous}}
-          jwt { hmac-secret = "{{Secret}}", public-key-files = ["{{RsaPem}}", "{{EcPem}}"], clock-skew-seconds = 0 }
+          jwt { hmac-secret = "{{Secret}}", public-key-files = ["{{RsaPem}}", "{{EcPem}}", "{{Ec384Pem}}"], clock-skew-seconds = 0 }
         }
         """;
 
@@ -40,7 +46,8 @@ public sealed class TestKeys : IDisposable
 
     public SigningCredentials RsaCredentials(string alg = SecurityAlgorithms.RsaSha256) => new(new RsaSecurityKey(Rsa), alg);
 
-    public SigningCredentials EcCredentials(string alg = SecurityAlgorithms.EcdsaSha256) => new(new ECDsaSecurityKey(Ec), alg);
+    public SigningCredentials EcCredentials(string alg = SecurityAlgorithms.EcdsaSha256) =>
+        new(new ECDsaSecurityKey(alg == SecurityAlgorithms.EcdsaSha384 ? Ec384 : Ec), alg);
 
     /// <summary>A signed token for <paramref name="sub"/>; claims and times can be varied per test.</summary>
     public static string Token(SigningCredentials credentials, string sub = "alice", TimeSpan? lifetime = null,
@@ -90,6 +97,7 @@ public sealed class TestKeys : IDisposable
     {
         Rsa.Dispose();
         Ec.Dispose();
+        Ec384.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 }

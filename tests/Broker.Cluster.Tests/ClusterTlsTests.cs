@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.WebSockets;
+using Broker.Testing;
+
+namespace Broker.Cluster.Tests;
+
+/// <summary>
+/// broker.cluster.tls: two nodes holding certificates from the cluster CA form a cluster over mutual TLS; a node with
+/// no TLS and a node whose certificate comes from another CA are refused at the handshake and never become members.
+/// </summary>
+public sealed class ClusterTlsTests(ClusterTlsFixture fixture) : IClassFixture<ClusterTlsFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Cluster_TwoNodesWithCertificates_FormOverTlsAndServeAcrossNodes()
+    {
+        var cluster = fixture.Cluster;
+        var lists = await Task.WhenAll(cluster.Nodes.Select(cluster.NodesAsync));
+        Assert.All(lists, list => Assert.StartsWith("akka.ssl.tcp://broker@127.0.0.1:", list.Self));
+        var topic = Topics.Fresh("tls");
+        await using var subscriber = await BrokerClient.ConnectAsync(cluster.Nodes[1].WebSocketUri);
+        await subscriber.SubscribeAsync(topic);
+        await using var publisher = await BrokerClient.ConnectAsync(cluster.Nodes[0].WebSocketUri);
+        await publisher.PublishAsync(topic, "\"over tls\"");
+        Assert.Equal("\"over tls\"", (await subscriber.NextMessageAsync(Bound)).GetProperty("data").GetRawText());
+
+        // User operations travel over the cluster transport itself (node 0 -> node 1's UserDirectory), not over Redis.
+        await using var user = await BrokerClient.ConnectAsync(cluster.Nodes[1].WebSocketUri);
+        Assert.Equal("connected", (await user.AuthenticateAsync(HmacTokens.For("tls-user"))).GetProperty("type").GetString());
+        var response = await cluster.Http.PostAsync(new Uri(cluster.Nodes[0].HttpUri, "/api/users/tls-user/disconnect"), null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal((WebSocketCloseStatus)4006, await user.Closed.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Join_NodeWithoutTls_IsRefusedAndNeverAMember() =>
+        await AssertRefusedAsync(new Dictionary<string, string>());
+
+    [Fact]
+    public async Task Join_NodeWithCertificateFromAnotherCa_IsRefusedAndNeverAMember()
+    {
+        // It trusts the cluster's CA besides its own: only the cluster nodes' check of ITS certificate keeps it out.
+        await AssertRefusedAsync(ClusterTlsFixture.Tls(fixture.ForeignCa.Issue("stranger"), fixture.ForeignCa.TrustBundleWith(fixture.Ca)));
+
+        Assert.Contains("Cluster TLS: refused", fixture.Cluster.Nodes[0].Log);
+        Assert.Contains("\"CN=stranger\" does not chain to the cluster CA", fixture.Cluster.Nodes[0].Log);
+    }
+
+    // The first seed refuses the outsider's handshakes (Akka.Remote logs each one); after two refused attempts it is still
+    // not a member anywhere: the cluster lists exactly its two nodes and the outsider sees no member Up.
+    private async Task AssertRefusedAsync(Dictionary<string, string> outsiderSettings)
+    {
+        var cluster = fixture.Cluster;
+        var seed = cluster.Nodes[0];
+        var before = Refusals(seed);
+        await using var outsider = await cluster.StartOutsiderAsync(outsiderSettings);
+
+        await Eventually.TrueAsync(() => Refusals(seed) >= before + 2, Bound, "two refused handshakes logged by the first seed");
+
+        var outsiderView = await cluster.NodesAsync(outsider);
+        var lists = await Task.WhenAll(cluster.Nodes.Select(cluster.NodesAsync));
+        var selves = lists.Select(l => l.Self).Order().ToArray();
+        Assert.All(lists, list => Assert.Equal(selves, list.Members.Select(m => m.Address).Order()));
+        Assert.DoesNotContain(outsiderView.Members, m => m.Status == "Up");
+        Assert.DoesNotContain(outsiderView.Self, selves);
+    }
+
+    private static int Refusals(BrokerProcess node) =>
+        node.Log.Split('\n').Count(line => line.Contains("Rejected incoming connection", StringComparison.Ordinal)
+                                            && line.Contains("TLS handshake failure", StringComparison.Ordinal));
+}
