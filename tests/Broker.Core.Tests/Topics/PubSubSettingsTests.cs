@@ -29,7 +29,9 @@ public class PubSubSettingsTests
             SubscribeRate: 100,
             SubscribeBurst: 200,
             MaxWildcardSubscriptionsPerConnection: 100,
-            MaxWildcardSegments: 4), settings);
+            MaxWildcardSegments: 4,
+            MaxPublishesInFlight: 128,
+            MaxPublishBytesInFlight: 1 << 20), settings);
     }
 
     [Fact]
