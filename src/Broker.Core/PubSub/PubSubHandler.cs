@@ -84,7 +84,7 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnSubscribed(connection, ack.Key);
                 return true;
             case TopicRegistry.SubscribeRejected rejected:
-                OnSubscribeRejected(connection, rejected.Key);
+                OnSubscribeRejected(connection, rejected.Key, rejected.Reason);
                 return true;
             case TopicRegistry.UnsubscribeAck ack:
                 OnUnsubscribed(connection, ack.Key);

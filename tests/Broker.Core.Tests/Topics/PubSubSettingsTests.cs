@@ -31,7 +31,9 @@ public class PubSubSettingsTests
             MaxWildcardSubscriptionsPerConnection: 100,
             MaxWildcardSegments: 4,
             MaxPublishesInFlight: 128,
-            MaxPublishBytesInFlight: 1 << 20), settings);
+            MaxPublishBytesInFlight: 1 << 20,
+            MaxTopics: 100000,
+            MaxWildcardPatterns: 10000), settings);
     }
 
     [Fact]
