@@ -12,10 +12,16 @@ public sealed partial class RedisBackplane
     private const int EpochStart = 2 * sizeof(long);
     private const int HeaderLength = EpochStart + Epochs.Length;
 
-    // Subscribe/unsubscribe are rare (first/last local subscriber of a pattern) and serialized, so the map and the
-    // Redis subscription state never disagree; delivery never reads the map (each queue's handler holds its entry).
+    // Subscription changes are serialized only while they touch the map and queue their (P)SUBSCRIBE or UNSUBSCRIBE
+    // (no Redis round trip under the lock), so the map and the order of commands sent to Redis never disagree;
+    // delivery never reads the map (each queue's handler holds its entry). Waiting for Redis to have processed a change
+    // is a PING on the subscriber connection, which travels behind every command queued before it: concurrent changes
+    // share one such PING (one round trip for a batch), so one client's churn does not queue other clients' subscribes
+    // behind a round trip each.
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _barrierLock = new();
+    private Task? _nextBarrier; // a PING not sent yet, which changes queued from now on may still share
 
     /// <summary>
     /// Idempotent, not reference-counted: the topic registry calls it for a pattern's first local subscriber.
@@ -29,26 +35,57 @@ public sealed partial class RedisBackplane
     {
         var redis = _redis ?? throw NotRunning();
         await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task barrier;
         try
         {
-            if (_subscriptions.ContainsKey(pattern)) return;
-            var wildcard = TopicName.IsPattern(pattern);
-            var channel = wildcard ? _names.PatternChannel(pattern) : _names.TopicChannel(pattern);
-            var subscriber = redis.GetSubscriber();
-            // Fire-and-forget returns the registered queue even when Redis is unreachable (an awaited SUBSCRIBE would
-            // throw and lose the queue while the multiplexer keeps it registered and re-subscribes it later).
-            var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
-            var subscription = new Subscription(pattern, wildcard, queue);
-            _subscriptions.Add(pattern, subscription);
-            TrackExact(pattern, subscribed: true);
-            // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
-            queue.OnMessage(message => OnMessage(subscription, message));
-            await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false); // travels behind the SUBSCRIBE
+            if (_subscriptions.TryGetValue(pattern, out var existing))
+            {
+                barrier = existing.Subscribed; // a concurrent first subscribe may still wait for Redis
+            }
+            else
+            {
+                barrier = (await RegisterAsync(redis, pattern).ConfigureAwait(false)).Subscribed;
+            }
         }
         finally
         {
             _subscriptionLock.Release();
         }
+        await barrier.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Under the subscription lock: registers the queue and sends the (P)SUBSCRIBE without waiting for Redis.
+    private async Task<Subscription> RegisterAsync(ConnectionMultiplexer redis, string pattern)
+    {
+        var wildcard = TopicName.IsPattern(pattern);
+        var channel = wildcard ? _names.PatternChannel(pattern) : _names.TopicChannel(pattern);
+        var subscriber = redis.GetSubscriber();
+        // Fire-and-forget returns the registered queue even when Redis is unreachable (an awaited SUBSCRIBE would
+        // throw and lose the queue while the multiplexer keeps it registered and re-subscribes it later).
+        var queue = await subscriber.SubscribeAsync(channel, CommandFlags.FireAndForget).ConfigureAwait(false);
+        var subscription = new Subscription(pattern, wildcard, queue);
+        _subscriptions.Add(pattern, subscription);
+        TrackExact(pattern, subscribed: true);
+        // Sequential handler: one queue's messages reach the sink in the order Redis sent them.
+        queue.OnMessage(message => OnMessage(subscription, message));
+        subscription.Subscribed = Barrier(subscriber, pattern); // travels behind the SUBSCRIBE
+        return subscription;
+    }
+
+    // A task that completes once Redis processed every subscription command queued before this call: the next PING
+    // on the subscriber connection, shared by every change queued until it is sent. Never faults (see Quietly).
+    private Task Barrier(ISubscriber subscriber, string pattern)
+    {
+        lock (_barrierLock)
+            return _nextBarrier ??= SendBarrierAsync(subscriber, pattern);
+    }
+
+    private async Task SendBarrierAsync(ISubscriber subscriber, string pattern)
+    {
+        await Task.Yield(); // changes queued meanwhile (on other threads) join this PING
+        lock (_barrierLock)
+            _nextBarrier = null; // from here on a change needs a later PING
+        await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -61,6 +98,7 @@ public sealed partial class RedisBackplane
         if (_disposed) return; // shutdown closed every subscription with the connection
         var redis = _redis ?? throw NotRunning();
         await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task barrier;
         try
         {
             if (!_subscriptions.Remove(pattern, out var subscription)) return;
@@ -68,17 +106,15 @@ public sealed partial class RedisBackplane
             subscription.Active = false;
             TrackExact(pattern, subscribed: false);
             _gate?.Forget(topic => _subscriptions.Values.Any(s => s.Covers(topic)));
-            await Quietly(async () =>
-            {
-                await subscription.Queue.UnsubscribeAsync().ConfigureAwait(false);
-                // The queue kept SubscribeAsync's fire-and-forget flag; the ping returns once Redis processed the UNSUBSCRIBE.
-                await redis.GetSubscriber().PingAsync().ConfigureAwait(false);
-            }, pattern).ConfigureAwait(false);
+            // The queue kept the fire-and-forget flag: this queues the UNSUBSCRIBE; the barrier waits for Redis.
+            await Quietly(() => subscription.Queue.UnsubscribeAsync(), pattern).ConfigureAwait(false);
+            barrier = Barrier(redis.GetSubscriber(), pattern);
         }
         finally
         {
             _subscriptionLock.Release();
         }
+        await barrier.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void OnMessage(Subscription subscription, ChannelMessage message)
@@ -126,6 +162,9 @@ public sealed partial class RedisBackplane
         public bool IsWildcard { get; } = isWildcard;
         public ChannelMessageQueue Queue { get; } = queue;
         public volatile bool Active = true;
+
+        /// <summary>Completes once Redis processed this subscription's (P)SUBSCRIBE.</summary>
+        public Task Subscribed { get; set; } = Task.CompletedTask;
 
         public bool Covers(string topic) => IsWildcard ? TopicPattern.Matches(Key, topic) : Key == topic;
     }

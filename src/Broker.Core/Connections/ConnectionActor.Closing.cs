@@ -36,6 +36,8 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         SendClose(status, discardQueued);
+        // Nothing we send depends on the peer's commands any more; its Close may be behind what a pause left unread.
+        ResumeReading();
         Timers.StartSingleTimer("close", Connection.CloseTimeout.Instance, _setup.Settings.CloseTimeout);
         Become(Closing);
     }

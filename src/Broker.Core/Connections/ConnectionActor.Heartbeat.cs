@@ -15,7 +15,8 @@ internal sealed partial class ConnectionActor
     private void OnHeartbeatTick()
     {
         var now = Environment.TickCount64;
-        if (now - _lastReceived >= (long)_setup.Settings.IdleTimeout.TotalMilliseconds)
+        // While reading is paused the peer's frames wait unread in our buffer: its silence is ours, not the peer's.
+        if (_paused is null && now - _lastReceived >= (long)_setup.Settings.IdleTimeout.TotalMilliseconds)
         {
             _setup.Counters.HeartbeatTimeout();
             _log.Debug("Nothing received for {0}, closing with 4001", _setup.Settings.IdleTimeout);

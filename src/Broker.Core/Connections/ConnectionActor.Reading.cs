@@ -8,6 +8,11 @@ namespace Broker.Core.Connections;
 internal sealed partial class ConnectionActor
 {
     private long _lastReceived;
+    // Set by the handler (publishes in flight at their cap): parsing stops at the next message boundary.
+    private bool _readPaused;
+    // The pump's buffer from the first unparsed message on while reading is paused; the pump waits, unanswered, so
+    // the socket is not read further (TCP backpressure) and the buffer stays valid.
+    private Connection.BytesReceived? _paused;
 
     // Parses in place in the pump's buffer, then tells the pump how far it got; the buffer stays valid until then.
     private void OnBytesReceived(Connection.BytesReceived received)
@@ -16,7 +21,7 @@ internal sealed partial class ConnectionActor
         var buffer = received.Buffer;
         try
         {
-            while (!_stopping && _reader.TryRead(ref buffer, out var message))
+            while (!_stopping && !_readPaused && _reader.TryRead(ref buffer, out var message))
                 OnFrame(message);
         }
         catch (WebSocketProtocolException e)
@@ -29,6 +34,11 @@ internal sealed partial class ConnectionActor
         }
         if (_stopping)
             return;
+        if (_readPaused)
+        {
+            _paused = received with { Buffer = buffer };
+            return;
+        }
         // Overload control: while fan-out queues are over budget, a connection's next read waits (publishers are the
         // connections that send; their TCP window fills and the peer slows down instead of our memory growing).
         if (_shard.IsSetOverloaded)
@@ -42,6 +52,20 @@ internal sealed partial class ConnectionActor
         }
         if (received.IsCompleted)
             OnTransportFailed(new Connection.TransportFailed("peer closed TCP without a Close frame"));
+    }
+
+    void IConnectionContext.PauseReading() => _readPaused = true;
+
+    void IConnectionContext.ResumeReading() => ResumeReading();
+
+    // Parses on from where the pause stopped (it may pause again), then lets the pump read on.
+    private void ResumeReading()
+    {
+        _readPaused = false;
+        if (_paused is not { } paused)
+            return;
+        _paused = null;
+        OnBytesReceived(paused);
     }
 
     private void OnFrame(ReceivedMessage message)

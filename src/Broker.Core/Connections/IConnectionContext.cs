@@ -32,6 +32,15 @@ public interface IConnectionContext
     /// <summary>Queues a shared frame past the hold-back: the replay, and the live frames the hold-back released.</summary>
     void DeliverPastHoldBack(SharedFrame frame);
 
+    /// <summary>
+    /// Stops parsing after the current message and stops reading the socket (TCP backpressure on the peer) until
+    /// <see cref="ResumeReading"/>; what is already buffered stays unparsed.
+    /// </summary>
+    void PauseReading();
+
+    /// <summary>Parses what <see cref="PauseReading"/> left buffered and reads the socket again.</summary>
+    void ResumeReading();
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }

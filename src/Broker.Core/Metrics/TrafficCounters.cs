@@ -24,6 +24,12 @@ public sealed class TrafficCounters
     /// <summary>Commands refused by a rate limit, by kind ("publish").</summary>
     public KeyedCounter<string> RateLimited { get; } = new();
 
+    /// <summary>WebSocket publishes parsed whose ack or error is not written yet (every connection's in-flight count).</summary>
+    public StripedCounter PublishesInFlight { get; } = new();
+
+    /// <summary>Times a connection stopped reading because its publishes in flight reached a cap.</summary>
+    public StripedCounter ReadPauses { get; } = new();
+
     /// <summary>Bytes waiting in every connection's outbound queue (added on enqueue, subtracted when written or dropped).</summary>
     public StripedCounter QueuedBytes { get; } = new();
 }

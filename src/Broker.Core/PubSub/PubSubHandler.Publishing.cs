@@ -11,11 +11,17 @@ namespace Broker.Core.PubSub;
 // the ack (with the offset) goes out only after the backplane accepted the message, and the actor never waits for it.
 // One connection's commands take effect in the order sent: a publish that arrives while a subscribe of this connection
 // still waits for the registry is held until every pending subscribe is answered, so a client that pipelines
-// subscribe + publish receives its own message. The hold is bounded by the publish token bucket and the subscribe latency.
+// subscribe + publish receives its own message.
+// A publish is in flight from its parse until its ack or error is written, held or not; at max-publishes-in-flight (or
+// max-publish-bytes-in-flight) the connection stops reading its socket until a reply goes out, which also bounds the
+// queue of held publishes. The client feels TCP backpressure; the node queues nothing more for it.
 public sealed partial class PubSubHandler
 {
     // Allocated only when a publish has to wait behind a subscribe.
     private Queue<DeferredPublish>? _deferred;
+    private int _inFlight;
+    private long _inFlightBytes;
+    private bool _readPaused;
 
     private void Publish(IConnectionContext connection, in ClientCommand command)
     {
@@ -35,10 +41,44 @@ public sealed partial class PubSubHandler
         }
         Accepted();
         var (topic, id, data) = (command.Topic!, command.Id.CopyOrNull(), command.Data.ToArray());
+        _inFlight++;
+        _inFlightBytes += data.Length;
+        _services.Traffic.PublishesInFlight.Increment();
         if (_pendingSubscribes > 0 || _positioning > 0 || _deferred is { Count: > 0 })
             (_deferred ??= new Queue<DeferredPublish>()).Enqueue(new DeferredPublish(topic, id, data));
         else
             Send(connection, topic, id, data);
+        // After the send: a backplane that answers at once has already taken this one out of flight.
+        if (!_readPaused && (_inFlight >= settings.MaxPublishesInFlight || _inFlightBytes >= settings.MaxPublishBytesInFlight))
+        {
+            _readPaused = true;
+            _services.Traffic.ReadPauses.Increment();
+            connection.PauseReading();
+        }
+    }
+
+    // The reply for one publish is written (or will not be): it leaves flight, and reading resumes below the caps.
+    private void Landed(IConnectionContext connection, int bytes)
+    {
+        _inFlight--;
+        _inFlightBytes -= bytes;
+        _services.Traffic.PublishesInFlight.Add(-1);
+        var settings = _services.Settings;
+        if (_readPaused && _inFlight < settings.MaxPublishesInFlight && _inFlightBytes < settings.MaxPublishBytesInFlight)
+        {
+            _readPaused = false;
+            connection.ResumeReading();
+        }
+    }
+
+    // The connection stopped: replies still to come go to dead letters and held publishes are dropped, so none of them
+    // is in flight on this node any more.
+    private void LeaveFlight()
+    {
+        _services.Traffic.PublishesInFlight.Add(-_inFlight);
+        _inFlight = 0;
+        _inFlightBytes = 0;
+        _deferred = null;
     }
 
     private void PublishDeferred(IConnectionContext connection)
@@ -56,34 +96,37 @@ public sealed partial class PubSubHandler
         }
         catch (Exception e)
         {
-            OnPublishFailed(connection, id, e);
+            OnPublishFailed(connection, id, e, data.Length);
             return;
         }
         // The in-memory backplane completes at once: answer without a round trip through the mailbox.
         if (publish.IsCompletedSuccessfully)
         {
-            OnPublished(connection, topic, id, publish.Result);
+            OnPublished(connection, topic, id, publish.Result, data.Length);
             return;
         }
+        var bytes = data.Length;
         publish.AsTask().PipeTo(connection.Self,
-            success: offset => new PubSub.Published(topic, id, offset),
-            failure: cause => new PubSub.PublishFailed(topic, id, cause));
+            success: offset => new PubSub.Published(topic, id, offset, bytes),
+            failure: cause => new PubSub.PublishFailed(topic, id, cause, bytes));
     }
 
-    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, long offset)
+    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, long offset, int bytes)
     {
         _services.Traffic.Publishes.Increment();
         if (id is not null)
             Ack(connection, id, topic, offset);
+        Landed(connection, bytes);
     }
 
-    private void OnPublishFailed(IConnectionContext connection, byte[]? id, Exception cause)
+    private void OnPublishFailed(IConnectionContext connection, byte[]? id, Exception cause, int bytes)
     {
         _services.Traffic.PublishFailures.Increment();
         // BackplaneUnavailableException is the expected outage, which the backplane logs once; anything else is a bug.
         if (cause is not BackplaneUnavailableException)
             connection.ActorContext.GetLogger().Error(cause, "Publish failed unexpectedly");
         Error(connection, id, ClientError.BackplaneUnavailable, "the backplane could not accept the publish; nothing was published");
+        Landed(connection, bytes);
     }
 
     private sealed record DeferredPublish(string Topic, byte[]? Id, byte[] Data);

@@ -83,15 +83,23 @@ public sealed partial class PubSubHandler
     }
 
     // Nothing was subscribed; the key stays held only if the client asked again meanwhile (that answer is still to come).
-    private void OnSubscribeRejected(IConnectionContext connection, string key)
+    private void OnSubscribeRejected(IConnectionContext connection, string key, string reason)
     {
         var answered = Answered(key);
         if (answered is { Holding: true })
             connection.HoldBack.Cancel(key);
         if (!IsPending(key, subscribeOnly: true))
             Release(key);
-        Error(connection, answered?.Id, ClientError.BackplaneUnavailable,
-            $"the backplane could not subscribe to {key}; try again");
+        var settings = _services.Settings;
+        var (error, message) = reason switch
+        {
+            TopicRegistry.TooManyTopics => (ClientError.TooManySubscriptions,
+                $"this node already has {settings.MaxTopics} topics; {key} is not one of them"),
+            TopicRegistry.TooManyPatterns => (ClientError.TooManySubscriptions,
+                $"this node already has {settings.MaxWildcardPatterns} wildcard patterns; {key} is not one of them"),
+            _ => (ClientError.BackplaneUnavailable, $"the backplane could not subscribe to {key}; try again"),
+        };
+        Error(connection, answered?.Id, error, message);
         PublishDeferred(connection);
     }
 

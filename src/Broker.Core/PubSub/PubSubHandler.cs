@@ -84,16 +84,16 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnSubscribed(connection, ack.Key);
                 return true;
             case TopicRegistry.SubscribeRejected rejected:
-                OnSubscribeRejected(connection, rejected.Key);
+                OnSubscribeRejected(connection, rejected.Key, rejected.Reason);
                 return true;
             case TopicRegistry.UnsubscribeAck ack:
                 OnUnsubscribed(connection, ack.Key);
                 return true;
             case PubSub.Published published:
-                OnPublished(connection, published.Topic, published.Id, published.Offset);
+                OnPublished(connection, published.Topic, published.Id, published.Offset, published.Bytes);
                 return true;
             case PubSub.PublishFailed failed:
-                OnPublishFailed(connection, failed.Id, failed.Cause);
+                OnPublishFailed(connection, failed.Id, failed.Cause, failed.Bytes);
                 return true;
             case PubSub.Positioned positioned:
                 OnPositioned(connection, positioned);
@@ -118,7 +118,11 @@ public sealed partial class PubSubHandler : IMessageHandler
     // Topic actors do not watch subscribers (no DeathWatch per subscription): a stop without a Close (the transport
     // vanished) unsubscribes here. After OnClosing nothing is held any more, so this is then a no-op.
     /// <inheritdoc />
-    public void OnStopped(IConnectionContext connection) => UnsubscribeAll(connection);
+    public void OnStopped(IConnectionContext connection)
+    {
+        UnsubscribeAll(connection);
+        LeaveFlight();
+    }
 
     private void Accepted() => _violations = 0;
 

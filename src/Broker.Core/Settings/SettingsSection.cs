@@ -104,6 +104,10 @@ public sealed class SettingsSection
         return value >= min && value <= max ? value : throw BadValue(key, text, $"must be {min}-{max}");
     }
 
+    /// <summary>A whole number in range, or null when the value is <c>off</c>.</summary>
+    public int? OptionalInt(string key, int min, int max) =>
+        IsOff(key) ? null : Int(key, min, max);
+
     /// <summary>A number in range, or null when the value is <c>off</c>.</summary>
     public double? OptionalDouble(string key, double min, double max) =>
         IsOff(key) ? null : Double(key, min, max);

@@ -18,6 +18,11 @@ namespace Broker.Core.Topics;
 /// <param name="MaxWildcardSubscriptionsPerConnection">Most wildcard patterns one connection may hold (each is matched
 /// against every publish on the node).</param>
 /// <param name="MaxWildcardSegments">Most <c>*</c>/<c>&gt;</c> segments in one pattern.</param>
+/// <param name="MaxPublishesInFlight">Publishes of one connection between parse and ack/error; at it the connection
+/// stops reading its socket until one is answered.</param>
+/// <param name="MaxTopics">Most subscription keys (topics and patterns) with a topic actor on this node.</param>
+/// <param name="MaxWildcardPatterns">Most wildcard patterns with a topic actor on this node.</param>
+/// <param name="MaxPublishBytesInFlight">The same bound on the publishes' data bytes.</param>
 public sealed record PubSubSettings(
     TimeSpan TopicIdleTtl,
     int MaxSubscriptionsPerConnection,
@@ -28,7 +33,11 @@ public sealed record PubSubSettings(
     double? SubscribeRate = null,
     int SubscribeBurst = int.MaxValue,
     int MaxWildcardSubscriptionsPerConnection = int.MaxValue,
-    int MaxWildcardSegments = int.MaxValue)
+    int MaxWildcardSegments = int.MaxValue,
+    int MaxPublishesInFlight = int.MaxValue,
+    long MaxPublishBytesInFlight = long.MaxValue,
+    int MaxTopics = int.MaxValue,
+    int MaxWildcardPatterns = int.MaxValue)
 {
     /// <summary>Reads the settings from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static PubSubSettings Create(Config config)
@@ -46,6 +55,10 @@ public sealed record PubSubSettings(
             SubscribeRate: limits.OptionalDouble("subscribe-rate", double.Epsilon, 1e9),
             SubscribeBurst: limits.Int("subscribe-burst", 1, int.MaxValue),
             MaxWildcardSubscriptionsPerConnection: limits.Int("max-wildcard-subscriptions-per-connection", 0, 10_000_000),
-            MaxWildcardSegments: limits.Int("max-wildcard-segments", 1, 100));
+            MaxWildcardSegments: limits.Int("max-wildcard-segments", 1, 100),
+            MaxPublishesInFlight: limits.Int("max-publishes-in-flight", 1, 1_000_000),
+            MaxPublishBytesInFlight: limits.Long("max-publish-bytes-in-flight", 1, 1L << 40),
+            MaxTopics: limits.Int("max-topics", 1, 100_000_000),
+            MaxWildcardPatterns: limits.Int("max-wildcard-patterns", 0, 10_000_000));
     }
 }

@@ -26,8 +26,21 @@ public static class TopicRegistry
     /// </summary>
     public sealed record SubscribeAck(string Key);
 
-    /// <summary>The backplane could not subscribe to <paramref name="Key"/>; the subscriber was not added.</summary>
+    /// <summary>
+    /// The subscriber was not added: the backplane could not subscribe to <paramref name="Key"/>
+    /// (<see cref="BackplaneUnavailable"/>), or the key is new and the node is at a cap (<see cref="TooManyTopics"/>,
+    /// <see cref="TooManyPatterns"/>).
+    /// </summary>
     public sealed record SubscribeRejected(string Key, string Reason);
+
+    /// <summary><see cref="SubscribeRejected.Reason"/>: the backplane subscribe failed.</summary>
+    public const string BackplaneUnavailable = "backplane_unavailable";
+
+    /// <summary><see cref="SubscribeRejected.Reason"/>: the node holds <c>broker.limits.max-topics</c> keys.</summary>
+    public const string TooManyTopics = "too_many_topics";
+
+    /// <summary><see cref="SubscribeRejected.Reason"/>: the node holds <c>broker.limits.max-wildcard-patterns</c> patterns.</summary>
+    public const string TooManyPatterns = "too_many_patterns";
 
     /// <summary>Removes <paramref name="Subscriber"/> from <paramref name="Key"/> (idempotent); answered by <see cref="UnsubscribeAck"/>.</summary>
     public sealed record Unsubscribe(string Key, Subscriber Subscriber);

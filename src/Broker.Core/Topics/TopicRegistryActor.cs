@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Broker.Core.Backplane;
+using Broker.Protocol.Client;
 
 namespace Broker.Core.Topics;
 
@@ -17,6 +18,7 @@ internal sealed class TopicRegistryActor : ReceiveActor
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, TopicRoute> _routes = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _patternEntries;
 
     public TopicRegistryActor(IBackplane backplane, TopicRouter router, PubSubSettings settings)
     {
@@ -61,10 +63,35 @@ internal sealed class TopicRegistryActor : ReceiveActor
             Sender.Tell(new TopicRegistry.UnsubscribeAck(key));
             return;
         }
+        if (AtCapacity(key) is { } reason)
+        {
+            Sender.Tell(new TopicRegistry.SubscribeRejected(key, reason));
+            return;
+        }
         entry = new Entry();
         entry.Pending.Add(new PendingCommand(command, Sender));
         _entries.Add(key, entry);
+        if (TopicName.IsPattern(key))
+            _patternEntries++;
         SubscribeBackplane(key, entry);
+    }
+
+    // Node-wide caps on new keys (broker.limits.max-topics, max-wildcard-patterns): every key costs a topic actor and a
+    // backplane subscription, every pattern a branch that each publish on the node may walk. Counted over entries in
+    // every state, so keys still being unsubscribed from the backplane count until they are gone.
+    private string? AtCapacity(string key)
+    {
+        if (_entries.Count >= _settings.MaxTopics)
+            return TopicRegistry.TooManyTopics;
+        return TopicName.IsPattern(key) && _patternEntries >= _settings.MaxWildcardPatterns
+            ? TopicRegistry.TooManyPatterns
+            : null;
+    }
+
+    private void RemoveEntry(string key)
+    {
+        if (_entries.Remove(key) && TopicName.IsPattern(key))
+            _patternEntries--;
     }
 
     private void SubscribeBackplane(string key, Entry entry)
@@ -88,11 +115,11 @@ internal sealed class TopicRegistryActor : ReceiveActor
             return;
         _log.Warning(message.Cause, "Backplane subscribe to {0} failed; rejecting {1} pending commands", message.Key,
             entry.Pending.Count);
-        _entries.Remove(message.Key);
+        RemoveEntry(message.Key);
         foreach (var pending in entry.Pending)
         {
             object reply = pending.Command is TopicRegistry.Subscribe
-                ? new TopicRegistry.SubscribeRejected(message.Key, "backplane_unavailable")
+                ? new TopicRegistry.SubscribeRejected(message.Key, TopicRegistry.BackplaneUnavailable)
                 : new TopicRegistry.UnsubscribeAck(message.Key);
             pending.Sender.Tell(reply);
         }
@@ -149,7 +176,7 @@ internal sealed class TopicRegistryActor : ReceiveActor
             return;
         }
         AckPendingUnsubscribes(message.Key, entry);
-        _entries.Remove(message.Key);
+        RemoveEntry(message.Key);
     }
 
     private void StartActor(string key, Entry entry)

@@ -15,7 +15,7 @@ namespace Broker.Core.Topics;
 public sealed class TopicRouter : IBackplaneSink
 {
     private readonly ConcurrentDictionary<string, TopicRoute> _exact = new(StringComparer.Ordinal);
-    private volatile TopicRoute[] _patterns = [];
+    private readonly PatternIndex _patterns = new();
 
     /// <inheritdoc />
     public void Deliver(string topic, long offset, ReadOnlyMemory<byte> data) =>
@@ -28,21 +28,16 @@ public sealed class TopicRouter : IBackplaneSink
     // Encodes at most once, and only when some key has subscribers (static lambdas: nothing allocated per call but the frame).
     private void Route<TState>(string topic, TState state, Func<string, TState, SharedFrame> encode)
     {
-        SharedFrame? frame = null;
-        if (_exact.TryGetValue(topic, out var route) && route.Groups.Length > 0)
-            route.Fan(frame = encode(topic, state));
-        foreach (var pattern in _patterns)
-        {
-            if (pattern.Groups.Length == 0 || !TopicPattern.Matches(pattern.Key, topic))
-                continue;
-            pattern.Fan(frame ??= encode(topic, state));
-        }
+        var fan = new Fanner<TState>(topic, state, encode);
+        if (_exact.TryGetValue(topic, out var route))
+            fan.Visit(route);
+        _patterns.Match(topic, ref fan);
     }
 
     internal void Add(TopicRoute route)
     {
         if (TopicName.IsPattern(route.Key))
-            _patterns = [.. _patterns, route];
+            _patterns.Add(route);
         else
             _exact[route.Key] = route;
     }
@@ -50,7 +45,7 @@ public sealed class TopicRouter : IBackplaneSink
     internal void Remove(TopicRoute route)
     {
         if (TopicName.IsPattern(route.Key))
-            _patterns = Array.FindAll(_patterns, r => r != route);
+            _patterns.Remove(route);
         else
             _exact.TryRemove(new KeyValuePair<string, TopicRoute>(route.Key, route));
     }
@@ -59,7 +54,22 @@ public sealed class TopicRouter : IBackplaneSink
     {
         if (_exact.TryGetValue(key, out var route))
             return route.Actor;
-        return Array.Find(_patterns, r => r.Key == key)?.Actor;
+        return _patterns.Find(key)?.Actor;
+    }
+
+    /// <summary>Wildcard patterns with a route on this node (read by the registry, the only writer).</summary>
+    internal int PatternCount => _patterns.Count;
+
+    // Fans the frame to every matching key with subscribers, encoding it on the first.
+    private struct Fanner<TState>(string topic, TState state, Func<string, TState, SharedFrame> encode) : IRouteVisitor
+    {
+        private SharedFrame? _frame;
+
+        public void Visit(TopicRoute route)
+        {
+            if (route.Groups.Length > 0)
+                route.Fan(_frame ??= encode(topic, state));
+        }
     }
 
     private static SharedFrame Encode(string topic, long offset, ReadOnlyMemory<byte> data) =>

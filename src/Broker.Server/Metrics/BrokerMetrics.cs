@@ -29,8 +29,8 @@ internal sealed class BrokerMetrics
     private static readonly string[] MemberStatuses = Enum.GetNames<MemberStatus>();
 
     private readonly Gauge _connections, _subscriptions, _topics, _queuedBytes, _backplaneUp, _members;
-    private readonly Gauge _threadPoolThreads, _threadPoolQueue;
-    private readonly Counter _published, _deliveries, _slowConsumers, _closes, _handshakeRejections, _rateLimited;
+    private readonly Gauge _threadPoolThreads, _threadPoolQueue, _publishesInFlight;
+    private readonly Counter _published, _deliveries, _slowConsumers, _closes, _handshakeRejections, _rateLimited, _readPauses;
 
     public BrokerMetrics()
     {
@@ -40,6 +40,10 @@ internal sealed class BrokerMetrics
         _subscriptions = factory.CreateGauge("broker_subscriptions", "Subscriptions held by this node's connections.");
         _topics = factory.CreateGauge("broker_topics", "Subscription keys (topics and patterns) with subscribers on this node.");
         _queuedBytes = factory.CreateGauge("broker_outbound_queued_bytes", "Bytes waiting in this node's outbound queues.");
+        _publishesInFlight = factory.CreateGauge("broker_publishes_in_flight",
+            "WebSocket publishes parsed whose ack or error is not written yet (capped per connection by max-publishes-in-flight).");
+        _readPauses = factory.CreateCounter("broker_read_pauses_total",
+            "Times a connection stopped reading its socket because its publishes in flight reached a cap.");
         _backplaneUp = factory.CreateGauge("broker_backplane_up", "1 while the backplane accepts publishes, else 0.");
         _members = factory.CreateGauge("broker_cluster_members", "Cluster members by status, as this node sees them.", "status");
         _threadPoolThreads = factory.CreateGauge("dotnet_threadpool_threads", "Thread-pool threads.");
@@ -89,6 +93,8 @@ internal sealed class BrokerMetrics
         var traffic = counters.Traffic;
         _connections.Set(counters.Open);
         _queuedBytes.Set(traffic.QueuedBytes.Value);
+        _publishesInFlight.Set(traffic.PublishesInFlight.Value);
+        _readPauses.IncTo(traffic.ReadPauses.Value);
         _backplaneUp.Set(backplane.IsHealthy ? 1 : 0);
         _published.IncTo(traffic.Publishes.Value);
         _deliveries.IncTo(traffic.Deliveries.Value);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Text;
 using Broker.Core.Connections;
 using Broker.Protocol.Handshake;
@@ -57,11 +58,12 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
                 input.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
-            if (outcome == UpgradeRequestHead.Outcome.Parsed && await AcceptAsync(head) is var (accepted, handler))
+            var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+            if (outcome == UpgradeRequestHead.Outcome.Parsed && await AcceptAsync(head, address) is var (accepted, handler))
             {
                 input.AdvanceTo(end);
                 await WriteSwitchingProtocolsAsync(connection, accepted);
-                return _sessions!.RunAsync(connection.Transport, connection.Abort, handler, accepted);
+                return _sessions!.RunAsync(connection.Transport, connection.Abort, handler, accepted, address);
             }
             // Examined nothing: HTTP's first read returns these bytes at once.
             input.AdvanceTo(buffer.Start);
@@ -71,7 +73,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
 
     // The same checks as WebSocketEndpoint, in the same order; any refusal (invalid handshake, shutdown, a handler
     // factory that refuses the request, the connection limit) is HTTP's to answer, with the status the endpoint gives.
-    private async ValueTask<(HandshakeResult, IMessageHandler)?> AcceptAsync(UpgradeRequestHead.Head head)
+    private async ValueTask<(HandshakeResult, IMessageHandler)?> AcceptAsync(UpgradeRequestHead.Head head, IPAddress? address)
     {
         var routes = _routes ??= services.GetRequiredService<WebSocketRoutes>();
         var sessions = _sessions ??= services.GetRequiredService<WebSocketSessions>();
@@ -82,7 +84,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
             return null;
         // The factory reads the request (e.g. Authorization): it gets a throwaway HttpContext holding the parsed head.
         var handler = await newHandler(RequestContext(head));
-        if (handler is null || !sessions.TryAdmit())
+        if (handler is null || sessions.TryAdmit(address) != Admission.Admitted)
             return null;
         return (result, handler);
     }

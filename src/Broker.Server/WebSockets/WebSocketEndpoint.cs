@@ -59,12 +59,18 @@ internal sealed class WebSocketEndpoint(
         var handler = await newHandler(context);
         if (handler is null)
             return;
-        if (!sessions.TryAdmit())
+        var address = context.Connection.RemoteIpAddress;
+        switch (sessions.TryAdmit(address))
         {
-            Log.ConnectionLimitReached(logger, sessions.Settings.Limits.MaxConnections);
-            counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
-            await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
-            return;
+            case Admission.NodeFull:
+                Log.ConnectionLimitReached(logger, sessions.Settings.Limits.MaxConnections);
+                counters.HandshakeRejections.Increment(StatusCodes.Status503ServiceUnavailable);
+                await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "too many connections", []);
+                return;
+            case Admission.AddressFull:
+                counters.HandshakeRejections.Increment(StatusCodes.Status429TooManyRequests);
+                await RespondAsync(context, StatusCodes.Status429TooManyRequests, "too many connections from this address", []);
+                return;
         }
         Stream upgraded;
         try
@@ -75,13 +81,13 @@ internal sealed class WebSocketEndpoint(
         }
         catch
         {
-            sessions.Release();
+            sessions.Release(address);
             throw;
         }
         // After the 101, Kestrel's Request.BodyReader stays the empty pre-upgrade body and bytes written to
         // Response.BodyWriter never reach the socket (verified by the echo tests), so both pipes wrap the stream.
         var pipe = new UpgradedPipe(PipeReader.Create(upgraded, ReaderOptions), PipeWriter.Create(upgraded, WriterOptions));
-        await sessions.RunAsync(pipe, context.Abort, handler, result);
+        await sessions.RunAsync(pipe, context.Abort, handler, result, address);
     }
 
     private static string? Header(IHeaderDictionary headers, string name) =>

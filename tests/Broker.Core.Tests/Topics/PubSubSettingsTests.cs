@@ -29,7 +29,11 @@ public class PubSubSettingsTests
             SubscribeRate: 100,
             SubscribeBurst: 200,
             MaxWildcardSubscriptionsPerConnection: 100,
-            MaxWildcardSegments: 4), settings);
+            MaxWildcardSegments: 4,
+            MaxPublishesInFlight: 128,
+            MaxPublishBytesInFlight: 1 << 20,
+            MaxTopics: 100000,
+            MaxWildcardPatterns: 10000), settings);
     }
 
     [Fact]

@@ -58,4 +58,41 @@ public sealed class SubscribeLimitsTests
         Assert.Equal("bad_topic", error.GetProperty("code").GetString());
         Assert.Equal(1, error.GetProperty("id").GetInt32());
     }
+
+    [Fact]
+    public async Task Subscribe_NewTopicBeyondNodeCap_TooManySubscriptionsWhileLiveTopicsStillServe()
+    {
+        await using var broker = await TestBroker.StartAsync("broker.limits.max-topics = 2");
+        await using var first = await PubSubClient.ConnectAsync(broker);
+        await using var second = await PubSubClient.ConnectAsync(broker);
+        await first.SubscribeAsync("a", id: 1);
+        await second.SubscribeAsync("b.*", id: 1); // patterns are keys too
+
+        await second.SendAsync("""{"type":"subscribe","id":2,"topic":"c"}""");
+        var error = await second.ReceiveAsync();
+        await second.SubscribeAsync("a", id: 3); // a live key: not a new topic
+        await using var publisher = await PubSubClient.ConnectAsync(broker);
+        await publisher.PublishAsync("a", "7");
+
+        Assert.Equal("too_many_subscriptions", error.GetProperty("code").GetString());
+        Assert.Equal(2, error.GetProperty("id").GetInt32());
+        Assert.Equal(7, (await second.ReceiveAsync()).GetProperty("data").GetInt32());
+    }
+
+    [Fact]
+    public async Task Subscribe_NewPatternBeyondNodeCap_TooManySubscriptionsAcrossConnections()
+    {
+        await using var broker = await TestBroker.StartAsync("broker.limits.max-wildcard-patterns = 1");
+        await using var first = await PubSubClient.ConnectAsync(broker);
+        await using var second = await PubSubClient.ConnectAsync(broker);
+        await first.SubscribeAsync("a.*", id: 1);
+
+        await second.SendAsync("""{"type":"subscribe","id":2,"topic":"b.>"}""");
+        var error = await second.ReceiveAsync();
+        await second.SubscribeAsync("a.*", id: 3); // the node's pattern: shared, not new
+        await second.SubscribeAsync("plain", id: 4); // concrete topics are not patterns
+
+        Assert.Equal("too_many_subscriptions", error.GetProperty("code").GetString());
+        Assert.Equal(2, error.GetProperty("id").GetInt32());
+    }
 }

@@ -34,6 +34,7 @@ public sealed class BrokerSettingsTests
         Assert.Equal(16, ws.MaxEmptyFragments);
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
+        Assert.Null(settings.Limits.MaxConnectionsPerIp);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,10 +28,12 @@ public sealed class RawClient : IAsyncDisposable
         public int CloseCode => Payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(Payload) : 1005;
     }
 
-    public static async Task<RawClient> ConnectAsync(Uri http, int receiveBuffer = 0)
+    public static async Task<RawClient> ConnectAsync(Uri http, int receiveBuffer = 0, IPAddress? localAddress = null)
     {
-        // No Nagle: tests that send a frame in small chops want each chop on the wire at once.
-        var tcp = new TcpClient { NoDelay = true };
+        // No Nagle: tests that send a frame in small chops want each chop on the wire at once. A local address (e.g.
+        // 127.0.0.2) makes the connection come from another loopback peer.
+        var tcp = localAddress is null ? new TcpClient() : new TcpClient(new IPEndPoint(localAddress, 0));
+        tcp.NoDelay = true;
         if (receiveBuffer > 0)
             tcp.ReceiveBufferSize = receiveBuffer;
         using var timeout = new CancellationTokenSource(Timeout);
@@ -39,9 +42,10 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Connects and completes a valid handshake; returns once the 101 has been read.</summary>
-    public static async Task<RawClient> OpenAsync(Uri http, string path = "/echo", int receiveBuffer = 0)
+    public static async Task<RawClient> OpenAsync(Uri http, string path = "/echo", int receiveBuffer = 0,
+        IPAddress? localAddress = null)
     {
-        var client = await ConnectAsync(http, receiveBuffer);
+        var client = await ConnectAsync(http, receiveBuffer, localAddress);
         var response = await client.RequestAsync(
             $"GET {path} HTTP/1.1\r\nHost: {http.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");

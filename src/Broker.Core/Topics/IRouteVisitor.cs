@@ -1,0 +1,7 @@
+namespace Broker.Core.Topics;
+
+/// <summary>What <see cref="PatternIndex.Match{TVisitor}"/> calls for each matching route (a struct: no allocation).</summary>
+internal interface IRouteVisitor
+{
+    void Visit(TopicRoute route);
+}
