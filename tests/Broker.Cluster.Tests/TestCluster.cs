@@ -61,6 +61,11 @@ public sealed class TestCluster : IAsyncDisposable
         ["BROKER__NAMESPACES__DEFAULT__HISTORY__SIZE"] = "1000",
         // Scaled down with stable-after (15 s -> 2 s): the lease outlasts the losing side's attempt, then frees up.
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__LEASE_MAJORITY__RELEASE_AFTER"] = "6s",
+        // Presence and join-leave on for rooms.> (PresenceClusterTests); entries of a killed node expire in 3 s, not 30.
+        ["BROKER__NAMESPACES__ROOMS__TOPICS"] = "rooms.>",
+        ["BROKER__NAMESPACES__ROOMS__PRESENCE"] = "on",
+        ["BROKER__NAMESPACES__ROOMS__JOIN_LEAVE"] = "on",
+        ["BROKER__REDIS__PRESENCE_TTL"] = "3s",
     };
 
     /// <summary>The split-brain resolver's lease key (hocon/cluster.hocon, default key prefix).</summary>

@@ -8,7 +8,10 @@ public sealed class RedisSettingsTests
     public void Create_ShippedDefaults_PinsEveryBrokerRedisKey() =>
         Assert.Equal(
             new RedisSettings("127.0.0.1:6379", "", false, "broker:", TimeSpan.FromSeconds(5),
-                TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)),
+                TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5))
+            {
+                PresenceTtl = TimeSpan.FromSeconds(30),
+            },
             RedisSettings.Create(Defaults.Config));
 
     [Fact]
