@@ -113,7 +113,9 @@ export class BrokerClient {
     this._session = null;
 
     this._state = 'closed';
-    this._listeners = { state: new Set(), error: new Set(), recovered: new Set(), reset: new Set() };
+    this._listeners = {
+      state: new Set(), error: new Set(), recovered: new Set(), reset: new Set(), join: new Set(), leave: new Set(),
+    };
     this._socket = null;
     this._attempt = 0;
     this._openedAt = 0;
@@ -298,10 +300,35 @@ export class BrokerClient {
   }
 
   /**
+   * Who is subscribed to a concrete topic, cluster-wide (docs/protocol.md, Presence): resolves with
+   * `{ topic, clients: [{ client, user }] }` (user null for anonymous clients). Rejects with `not_available` when the
+   * topic's namespace has presence off.
+   * @param {string} topic
+   * @returns {Promise<{topic: string, clients: {client: string, user: string | null}[]}>}
+   */
+  presence(topic) {
+    if (!this._isOpen()) return Promise.reject(new BrokerError('not_connected', 'the connection is not open'));
+    return this._request({ type: 'presence', topic }, 'reject').then(({ topic: t, clients }) => ({ topic: t, clients }));
+  }
+
+  /**
+   * How many clients and distinct users are subscribed to a concrete topic: `{ topic, clients, users }`.
+   * @param {string} topic
+   * @returns {Promise<{topic: string, clients: number, users: number}>}
+   */
+  presenceStats(topic) {
+    if (!this._isOpen()) return Promise.reject(new BrokerError('not_connected', 'the connection is not open'));
+    return this._request({ type: 'presence_stats', topic }, 'reject')
+      .then(({ topic: t, clients, users }) => ({ topic: t, clients, users }));
+  }
+
+  /**
    * Listens to 'state' (state, detail), 'error' (error), 'recovered' (topic, {recovered, epoch, offset}: after a
    * resubscribe that asked to recover what a drop missed; false means messages may have been lost) or 'reset'
-   * (topic, {epoch}: the topic's past was lost on the server; offsets start again). Returns a remover.
-   * @param {'state' | 'error' | 'recovered' | 'reset'} event
+   * (topic, {epoch}: the topic's past was lost on the server; offsets start again), 'join' or 'leave' (topic,
+   * {client, user}: another client subscribed to or left a topic we are subscribed to, where join-leave is on).
+   * Returns a remover.
+   * @param {'state' | 'error' | 'recovered' | 'reset' | 'join' | 'leave'} event
    * @param {Function} listener
    * @returns {() => void}
    */
@@ -313,7 +340,7 @@ export class BrokerClient {
   }
 
   /**
-   * @param {'state' | 'error' | 'recovered' | 'reset'} event
+   * @param {'state' | 'error' | 'recovered' | 'reset' | 'join' | 'leave'} event
    * @param {Function} listener
    */
   off(event, listener) {
@@ -573,10 +600,16 @@ export class BrokerClient {
       case 'ack':
       case 'connected':
       case 'history':
+      case 'presence':
+      case 'presence_stats':
         this._settle(frame.id, (request) => request.resolve(frame));
         break;
       case 'reset':
         this._onReset(frame);
+        break;
+      case 'join':
+      case 'leave':
+        this._emit(frame.type, frame.topic, { client: frame.client, user: frame.user ?? null });
         break;
       case 'error': {
         const error = new BrokerError(String(frame.code), String(frame.message ?? frame.code));
