@@ -138,6 +138,8 @@ export class BrokerClient {
     /** Concrete topic -> the epoch its offsets belong to (from the subscribe ack or a reset). */
     this._epochs = new Map();
     this._connectWaiters = [];
+    // Browsers only: the window's offline/online events (see _watchNetwork).
+    this._network = null;
   }
 
   /** This connection's `client` id and `user` from the server's `connected` reply (with getToken), else null. */
@@ -160,10 +162,36 @@ export class BrokerClient {
     const opened = new Promise((resolve, reject) => this._connectWaiters.push({ resolve, reject }));
     if (this._state === 'closed') {
       this._attempt = 0;
+      this._watchNetwork();
       this._setState('connecting');
       this._openSocket();
     }
     return opened;
+  }
+
+  /**
+   * In a browser, a socket outlives the network going away (a laptop lid, airplane mode, DevTools offline): frames
+   * just stop, and only the heartbeat would notice, tens of seconds later. The window says so at once: 'offline'
+   * drops the connection (it reconnects, with since, like after any drop) and 'online' retries right away instead of
+   * waiting out the back-off. Elsewhere (Node) there are no such events and this does nothing.
+   */
+  _watchNetwork() {
+    if (this._network || typeof globalThis.addEventListener !== 'function') return;
+    const offline = () => {
+      // Reported as 1006 (abnormal closure, reconnect); a browser only lets a script close with 1000 or 3000-4999.
+      if (this._socket) this._abandon(this._socket, { code: 1006, reason: 'the browser went offline' }, 1000);
+    };
+    const online = () => {
+      if (this._state !== 'reconnecting' || !this._retryTimer) return;
+      clearTimeout(this._retryTimer);
+      this._openSocket();
+    };
+    globalThis.addEventListener('offline', offline);
+    globalThis.addEventListener('online', online);
+    this._network = () => {
+      globalThis.removeEventListener('offline', offline);
+      globalThis.removeEventListener('online', online);
+    };
   }
 
   /**
@@ -467,10 +495,10 @@ export class BrokerClient {
   }
 
   /** Gives up on a socket that stopped answering: its close handshake could hang as long as the dead TCP does. */
-  _abandon(socket, { code, reason }) {
+  _abandon(socket, { code, reason }, closeCode = code) {
     this._socket = null;
     socket.onclose = null;
-    socket.close(code, reason);
+    socket.close(closeCode, reason);
     this._onClose(code, reason);
   }
 
@@ -498,6 +526,8 @@ export class BrokerClient {
 
   /** Terminal state: everything still waiting rejects with `error`; subscriptions stay for a later connect(). */
   _enterClosed(detail, error) {
+    this._network?.();
+    this._network = null;
     this._dropPending(error);
     for (const item of this._queue.splice(0)) item.reject(error);
     for (const sub of this._subscriptions.values()) {
