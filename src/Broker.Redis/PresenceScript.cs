@@ -7,8 +7,9 @@ namespace Broker.Redis;
 /// ARGV[1] = mode, ARGV[2] = entry ttl in ms, ARGV[3] = announce cap (-1: join-leave off), ARGV[4] = topic channel,
 /// then per mode: <c>join</c> client, user; <c>leave</c> client; <c>refresh</c> clients…; <c>list</c>, <c>stats</c> nothing.
 /// <para>
-/// Every call first sweeps up to 1000 expired entries (a crashed node's clients), announcing a leave for each, so a
-/// reader never sees an expired client and the counters stay exact. A join or leave is PUBLISHed on the topic's
+/// Every call first sweeps up to 1000 expired entries (a crashed node's clients), announcing a leave for each and
+/// fixing the user counts; <c>list</c> and the client count of <c>stats</c> also skip expired entries still left (more
+/// than 1000 expired at once), so a reader never sees an expired client. A join or leave is PUBLISHed on the topic's
 /// message channel (so it reaches subscribed nodes in order with the messages) while the topic holds at most the cap
 /// of clients, counting the one in question. Event payload: 8 zero bytes (offset 0, which no message has), 'j' or 'l',
 /// '1' with a user or '0' without, the client, '\n', the user. Each write refreshes the three keys' ttl to the entry
@@ -78,7 +79,7 @@ internal static class PresenceScript
           keep()
           return missing
         elseif mode == 'list' then
-          local clients = redis.call('ZRANGE', z, 0, -1)
+          local clients = redis.call('ZRANGEBYSCORE', z, '(' .. now, '+inf')
           local result = {}
           for first = 1, #clients, 1000 do
             local chunk = {}
@@ -91,7 +92,7 @@ internal static class PresenceScript
           end
           return result
         else
-          return { count, redis.call('HLEN', n) }
+          return { redis.call('ZCOUNT', z, '(' .. now, '+inf'), redis.call('HLEN', n) }
         end
         """;
 }
