@@ -32,4 +32,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
         Message = "Redis backplane caught up {Topics} topics after the outage, replaying {Messages} missed messages")]
     public static partial void CaughtUp(ILogger logger, int topics, int messages);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug,
+        Message = "Redis backplane could not write presence of {Topic} now ({Reason}); the next refresh pass catches up")]
+    public static partial void PresenceDeferred(ILogger logger, string topic, string reason);
 }

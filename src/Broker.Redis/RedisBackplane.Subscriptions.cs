@@ -124,6 +124,13 @@ public sealed partial class RedisBackplane
         if (topic is null || !subscription.Covers(topic)) return;
 
         ReadOnlyMemory<byte> payload = message.Message;
+        if (IsPresenceEvent(payload.Span))
+        {
+            // Also sent to matching wildcard subscriptions; join and leave go to the topic's own subscribers only.
+            if (!subscription.IsWildcard)
+                OnPresenceEvent(topic, payload.Span);
+            return;
+        }
         if (payload.Length < HeaderLength)
         {
             Log.MalformedMessage(_logger, message.Channel.ToString(), payload.Length);

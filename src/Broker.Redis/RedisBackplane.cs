@@ -10,7 +10,8 @@ namespace Broker.Redis;
 /// <summary>
 /// The cluster backplane: every publish is one Lua call in Redis (<see cref="PublishScript"/>) that assigns the topic's
 /// next offset, appends to its history stream and PUBLISHes; every node subscribed to the topic (or a matching
-/// pattern) gets it and hands it to its sink. Key and channel layout: <see cref="RedisNames"/>.
+/// pattern) gets it and hands it to its sink. Presence lives in Redis too, its joins and leaves on the same channels
+/// (<see cref="PresenceScript"/>). Key and channel layout: <see cref="RedisNames"/>.
 /// </summary>
 public sealed partial class RedisBackplane : IBackplane
 {
@@ -46,8 +47,19 @@ public sealed partial class RedisBackplane : IBackplane
     {
         if (_redis is not null || _disposed) throw new InvalidOperationException("the Redis backplane is already started");
         _gate = new EpochGate(sink);
+        _sink = sink;
         StartSweeping();
+<<<<<<< HEAD
         var options = _settings.ConnectionOptions("broker");
+=======
+        StartRefreshing();
+        var options = ConfigurationOptions.Parse(_settings.Endpoint);
+        options.Password = _settings.Password.Length == 0 ? null : _settings.Password;
+        options.Ssl = _settings.Tls;
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = Milliseconds(_settings.ConnectTimeout);
+>>>>>>> presence
         options.AsyncTimeout = Milliseconds(_settings.OperationTimeout);
         options.SyncTimeout = Milliseconds(_settings.OperationTimeout);
         Log.Connecting(_logger, _settings.Endpoint, _settings.Tls, _settings.KeyPrefix);
@@ -92,6 +104,7 @@ public sealed partial class RedisBackplane : IBackplane
     {
         _disposed = true;
         _sweeper?.Dispose();
+        _refresher?.Dispose();
         var redis = Interlocked.Exchange(ref _redis, null);
         if (redis is null) return;
         redis.ConnectionFailed -= OnConnectionFailed;

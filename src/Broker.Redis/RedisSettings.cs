@@ -23,12 +23,18 @@ public sealed record RedisSettings(
     string TlsCertificate = "",
     string TlsKey = "")
 {
+    /// <summary>How long a presence entry lives without its node's refresh (<c>presence-ttl</c>); refreshed every third of it.</summary>
+    public TimeSpan PresenceTtl { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads <c>broker.redis</c> from the node's whole config; a missing key is an error, not a hidden default.</summary>
     public static RedisSettings Create(Config config)
     {
         var redis = SettingsSection.Of(config, "broker.redis");
         var backoff = redis.Duration("reconnect-backoff");
         var maxBackoff = redis.Duration("reconnect-max-backoff");
+        var presenceTtl = redis.Duration("presence-ttl");
+        if (presenceTtl < TimeSpan.FromSeconds(1) || presenceTtl > TimeSpan.FromMinutes(10))
+            throw redis.Invalid("presence-ttl", "must be 1s-10m");
         if (maxBackoff < backoff)
             throw redis.Invalid("reconnect-max-backoff", "must not be shorter than reconnect-backoff");
         var tls = redis.Switch("tls");
@@ -44,7 +50,10 @@ public sealed record RedisSettings(
             ReconnectMaxBackoff: maxBackoff,
             TlsCa: ca,
             TlsCertificate: certificate,
-            TlsKey: key);
+            TlsKey: key)
+        {
+            PresenceTtl = presenceTtl,
+        };
     }
 
     /// <summary>

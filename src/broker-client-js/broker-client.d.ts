@@ -27,6 +27,25 @@ export interface RecoveredDetail {
   offset: number;
 }
 
+/** One client in a topic's presence: its cluster-wide connection id and its user (the token's sub; null when anonymous). */
+export interface PresenceMember {
+  client: string;
+  user: string | null;
+}
+
+/** The answer of {@link BrokerClient.presence}. */
+export interface PresenceResult {
+  topic: string;
+  clients: PresenceMember[];
+}
+
+/** The answer of {@link BrokerClient.presenceStats}: clients subscribed and distinct users among them. */
+export interface PresenceStatsResult {
+  topic: string;
+  clients: number;
+  users: number;
+}
+
 /** The answer of {@link BrokerClient.history}. */
 export interface HistoryResult {
   topic: string;
@@ -143,6 +162,10 @@ export class BrokerClient {
   epoch(topic: string): string | undefined;
   /** The last `limit` retained messages of a concrete topic (all retained when omitted), or those after `since`. */
   history(topic: string, options?: { limit?: number; since?: StreamPosition }): Promise<HistoryResult>;
+  /** Who is subscribed to a concrete topic, cluster-wide; rejects with `not_available` where presence is off. */
+  presence(topic: string): Promise<PresenceResult>;
+  /** How many clients and distinct users are subscribed to a concrete topic (answered from counters). */
+  presenceStats(topic: string): Promise<PresenceStatsResult>;
 
   on(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): () => void;
   on(event: 'error', listener: (error: Error) => void): () => void;
@@ -150,10 +173,15 @@ export class BrokerClient {
   on(event: 'recovered', listener: (topic: string, detail: RecoveredDetail) => void): () => void;
   /** The server lost the topic's past (new epoch): offsets start again at 1; messages may have been lost. */
   on(event: 'reset', listener: (topic: string, detail: { epoch: string }) => void): () => void;
+  /** Another client subscribed to a topic we are subscribed to (namespace with join-leave on). */
+  on(event: 'join', listener: (topic: string, member: PresenceMember) => void): () => void;
+  /** Another client unsubscribed from, or disconnected from, a topic we are subscribed to (join-leave on). */
+  on(event: 'leave', listener: (topic: string, member: PresenceMember) => void): () => void;
   off(event: 'state', listener: (state: ConnectionState, detail: StateDetail) => void): void;
   off(event: 'error', listener: (error: Error) => void): void;
   off(event: 'recovered', listener: (topic: string, detail: RecoveredDetail) => void): void;
   off(event: 'reset', listener: (topic: string, detail: { epoch: string }) => void): void;
+  off(event: 'join' | 'leave', listener: (topic: string, member: PresenceMember) => void): void;
 }
 
 /** True when the client reconnects after a close with this code (1001, 1006, 1011–1014, 4000, 4001, 4005). */

@@ -113,7 +113,9 @@ export class BrokerClient {
     this._session = null;
 
     this._state = 'closed';
-    this._listeners = { state: new Set(), error: new Set(), recovered: new Set(), reset: new Set() };
+    this._listeners = {
+      state: new Set(), error: new Set(), recovered: new Set(), reset: new Set(), join: new Set(), leave: new Set(),
+    };
     this._socket = null;
     this._attempt = 0;
     this._openedAt = 0;
@@ -136,6 +138,8 @@ export class BrokerClient {
     /** Concrete topic -> the epoch its offsets belong to (from the subscribe ack or a reset). */
     this._epochs = new Map();
     this._connectWaiters = [];
+    // Browsers only: the window's offline/online events (see _watchNetwork).
+    this._network = null;
   }
 
   /** This connection's `client` id and `user` from the server's `connected` reply (with getToken), else null. */
@@ -158,10 +162,36 @@ export class BrokerClient {
     const opened = new Promise((resolve, reject) => this._connectWaiters.push({ resolve, reject }));
     if (this._state === 'closed') {
       this._attempt = 0;
+      this._watchNetwork();
       this._setState('connecting');
       this._openSocket();
     }
     return opened;
+  }
+
+  /**
+   * In a browser, a socket outlives the network going away (a laptop lid, airplane mode, DevTools offline): frames
+   * just stop, and only the heartbeat would notice, tens of seconds later. The window says so at once: 'offline'
+   * drops the connection (it reconnects, with since, like after any drop) and 'online' retries right away instead of
+   * waiting out the back-off. Elsewhere (Node) there are no such events and this does nothing.
+   */
+  _watchNetwork() {
+    if (this._network || typeof globalThis.addEventListener !== 'function') return;
+    const offline = () => {
+      // Reported as 1006 (abnormal closure, reconnect); a browser only lets a script close with 1000 or 3000-4999.
+      if (this._socket) this._abandon(this._socket, { code: 1006, reason: 'the browser went offline' }, 1000);
+    };
+    const online = () => {
+      if (this._state !== 'reconnecting' || !this._retryTimer) return;
+      clearTimeout(this._retryTimer);
+      this._openSocket();
+    };
+    globalThis.addEventListener('offline', offline);
+    globalThis.addEventListener('online', online);
+    this._network = () => {
+      globalThis.removeEventListener('offline', offline);
+      globalThis.removeEventListener('online', online);
+    };
   }
 
   /**
@@ -298,10 +328,35 @@ export class BrokerClient {
   }
 
   /**
+   * Who is subscribed to a concrete topic, cluster-wide (docs/protocol.md, Presence): resolves with
+   * `{ topic, clients: [{ client, user }] }` (user null for anonymous clients). Rejects with `not_available` when the
+   * topic's namespace has presence off.
+   * @param {string} topic
+   * @returns {Promise<{topic: string, clients: {client: string, user: string | null}[]}>}
+   */
+  presence(topic) {
+    if (!this._isOpen()) return Promise.reject(new BrokerError('not_connected', 'the connection is not open'));
+    return this._request({ type: 'presence', topic }, 'reject').then(({ topic: t, clients }) => ({ topic: t, clients }));
+  }
+
+  /**
+   * How many clients and distinct users are subscribed to a concrete topic: `{ topic, clients, users }`.
+   * @param {string} topic
+   * @returns {Promise<{topic: string, clients: number, users: number}>}
+   */
+  presenceStats(topic) {
+    if (!this._isOpen()) return Promise.reject(new BrokerError('not_connected', 'the connection is not open'));
+    return this._request({ type: 'presence_stats', topic }, 'reject')
+      .then(({ topic: t, clients, users }) => ({ topic: t, clients, users }));
+  }
+
+  /**
    * Listens to 'state' (state, detail), 'error' (error), 'recovered' (topic, {recovered, epoch, offset}: after a
    * resubscribe that asked to recover what a drop missed; false means messages may have been lost) or 'reset'
-   * (topic, {epoch}: the topic's past was lost on the server; offsets start again). Returns a remover.
-   * @param {'state' | 'error' | 'recovered' | 'reset'} event
+   * (topic, {epoch}: the topic's past was lost on the server; offsets start again), 'join' or 'leave' (topic,
+   * {client, user}: another client subscribed to or left a topic we are subscribed to, where join-leave is on).
+   * Returns a remover.
+   * @param {'state' | 'error' | 'recovered' | 'reset' | 'join' | 'leave'} event
    * @param {Function} listener
    * @returns {() => void}
    */
@@ -313,7 +368,7 @@ export class BrokerClient {
   }
 
   /**
-   * @param {'state' | 'error' | 'recovered' | 'reset'} event
+   * @param {'state' | 'error' | 'recovered' | 'reset' | 'join' | 'leave'} event
    * @param {Function} listener
    */
   off(event, listener) {
@@ -443,10 +498,10 @@ export class BrokerClient {
   }
 
   /** Gives up on a socket that stopped answering: its close handshake could hang as long as the dead TCP does. */
-  _abandon(socket, { code, reason }) {
+  _abandon(socket, { code, reason }, closeCode = code) {
     this._socket = null;
     socket.onclose = null;
-    socket.close(code, reason);
+    socket.close(closeCode, reason);
     this._onClose(code, reason);
   }
 
@@ -474,6 +529,8 @@ export class BrokerClient {
 
   /** Terminal state: everything still waiting rejects with `error`; subscriptions stay for a later connect(). */
   _enterClosed(detail, error) {
+    this._network?.();
+    this._network = null;
     this._dropPending(error);
     for (const item of this._queue.splice(0)) item.reject(error);
     for (const sub of this._subscriptions.values()) {
@@ -576,10 +633,16 @@ export class BrokerClient {
       case 'ack':
       case 'connected':
       case 'history':
+      case 'presence':
+      case 'presence_stats':
         this._settle(frame.id, (request) => request.resolve(frame));
         break;
       case 'reset':
         this._onReset(frame);
+        break;
+      case 'join':
+      case 'leave':
+        this._emit(frame.type, frame.topic, { client: frame.client, user: frame.user ?? null });
         break;
       case 'error': {
         const error = new BrokerError(String(frame.code), String(frame.message ?? frame.code));

@@ -67,6 +67,11 @@ public sealed class TestCluster : IAsyncDisposable
         // Scaled down with stable-after too: a crashed node is removed within seconds, so a restarted incarnation that
         // is still not a member after 20 s starts again rather than waiting out the default 40 s.
         ["AKKA__CLUSTER__SHUTDOWN_AFTER_UNSUCCESSFUL_JOIN_SEED_NODES"] = "20s",
+        // Presence and join-leave on for rooms.> (PresenceClusterTests); entries of a killed node expire in 3 s, not 30.
+        ["BROKER__NAMESPACES__ROOMS__TOPICS"] = "rooms.>",
+        ["BROKER__NAMESPACES__ROOMS__PRESENCE"] = "on",
+        ["BROKER__NAMESPACES__ROOMS__JOIN_LEAVE"] = "on",
+        ["BROKER__REDIS__PRESENCE_TTL"] = "3s",
     };
 
     // The test settings with a test's own settings on top.

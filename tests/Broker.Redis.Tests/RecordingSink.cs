@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Presence;
 
 namespace Broker.Redis.Tests;
 
@@ -7,6 +8,18 @@ public sealed class RecordingSink : IBackplaneSink
 {
     private readonly List<Delivery> _deliveries = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(string Topic, bool Joined, PresenceMember Member)> _announcements = [];
+
+    /// <summary>Every join and leave handed to the sink, in arrival order.</summary>
+    public IReadOnlyList<(string Topic, bool Joined, PresenceMember Member)> Announcements
+    {
+        get { lock (_announcements) return _announcements.ToArray(); }
+    }
+
+    public void Announce(string topic, PresenceEvent presence)
+    {
+        lock (_announcements) _announcements.Add((topic, presence.Joined, presence.Member));
+    }
 
     public IReadOnlyList<Delivery> Deliveries
     {

@@ -10,7 +10,10 @@ public sealed class RedisSettingsTests
         Assert.Equal(
             new RedisSettings("127.0.0.1:6379", "", false, "broker:", TimeSpan.FromSeconds(5),
                 TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5),
-                TlsCa: "", TlsCertificate: "", TlsKey: ""),
+                TlsCa: "", TlsCertificate: "", TlsKey: "")
+            {
+                PresenceTtl = TimeSpan.FromSeconds(30),
+            },
             RedisSettings.Create(Defaults.Config));
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class BrokerClient : IAsyncDisposable
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
     private readonly Channel<JsonElement> _replies = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> _presenceEvents = Channel.CreateUnbounded<JsonElement>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -68,6 +69,36 @@ public sealed class BrokerClient : IAsyncDisposable
         RequestAsync("history", topic, null, $",\"limit\":{limit}");
 
     public Task UnsubscribeAsync(string topic) => RequestAsync("unsubscribe", topic, null);
+
+    /// <summary>The <c>presence</c> reply: every client in <paramref name="topic"/> as (client, user or null).</summary>
+    public async Task<IReadOnlyList<(string Client, string? User)>> PresenceAsync(string topic)
+    {
+        var reply = await RequestAsync("presence", topic, null).ConfigureAwait(false);
+        return reply.GetProperty("clients").EnumerateArray()
+            .Select(c => (c.GetProperty("client").GetString()!, c.GetProperty("user").GetString()))
+            .ToList();
+    }
+
+    /// <summary>The <c>presence_stats</c> reply as (clients, users).</summary>
+    public async Task<(long Clients, long Users)> PresenceStatsAsync(string topic)
+    {
+        var reply = await RequestAsync("presence_stats", topic, null).ConfigureAwait(false);
+        return (reply.GetProperty("clients").GetInt64(), reply.GetProperty("users").GetInt64());
+    }
+
+    /// <summary>The next <c>join</c> or <c>leave</c> event the server sent.</summary>
+    public async Task<JsonElement> NextPresenceEventAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            return await _presenceEvents.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no join or leave within {timeout ?? DefaultTimeout}");
+        }
+    }
 
     /// <summary>Publishes <paramref name="dataJson"/> (raw JSON) and returns the offset from the ack.</summary>
     public async Task<long> PublishAsync(string topic, string dataJson)
@@ -190,7 +221,12 @@ public sealed class BrokerClient : IAsyncDisposable
                 if (!result.EndOfMessage) continue;
                 var frame = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
                 buffer.ResetWrittenCount();
-                var channel = frame.GetProperty("type").GetString() is "message" or "reset" ? _messages : _replies;
+                var channel = frame.GetProperty("type").GetString() switch
+                {
+                    "message" or "reset" => _messages,
+                    "join" or "leave" => _presenceEvents,
+                    _ => _replies,
+                };
                 channel.Writer.TryWrite(frame);
             }
         }

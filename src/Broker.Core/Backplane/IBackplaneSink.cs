@@ -1,3 +1,5 @@
+using Broker.Core.Presence;
+
 namespace Broker.Core.Backplane;
 
 /// <summary>
@@ -15,4 +17,13 @@ public interface IBackplaneSink
     /// <paramref name="epoch"/>. Same ordering rules as <see cref="Deliver"/>.
     /// </summary>
     void Reset(string topic, string epoch);
+
+    /// <summary>
+    /// A <c>join</c> or <c>leave</c> on <paramref name="topic"/> for its subscribers (not those of matching wildcards).
+    /// Same ordering rules as <see cref="Deliver"/>, but it takes no offset and never passes the epoch gate. Sinks that
+    /// do not route presence ignore it.
+    /// </summary>
+    void Announce(string topic, PresenceEvent presence)
+    {
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Broker.Core.Connections;
 using Broker.Core.Namespaces;
+using Broker.Core.Presence;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.Backplane;
@@ -13,7 +15,7 @@ namespace Broker.Core.Backplane;
 /// delivered, once however many subscriptions match, through an <see cref="EpochGate"/> that turns an epoch change
 /// into a reset for live subscribers.
 /// </summary>
-public sealed class InMemoryBackplane : IBackplane
+public sealed class InMemoryBackplane : IBackplane, IPresence
 {
     private readonly ConcurrentDictionary<string, TopicHistory> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _exact = new(StringComparer.Ordinal);
@@ -22,6 +24,7 @@ public sealed class InMemoryBackplane : IBackplane
     private readonly TimeSpan _sweepEvery;
     private volatile string[] _patterns = [];
     private EpochGate? _gate;
+    private InMemoryPresence? _presence;
     private Timer? _sweeper;
 
     /// <summary>A backplane keeping history as <paramref name="namespaces"/> say per topic.</summary>
@@ -44,6 +47,7 @@ public sealed class InMemoryBackplane : IBackplane
     public Task StartAsync(IBackplaneSink sink, CancellationToken cancellationToken)
     {
         _gate = new EpochGate(sink);
+        _presence = new InMemoryPresence(_namespaces, sink);
         _sweeper = new Timer(_ => Sweep(), null, _sweepEvery, _sweepEvery);
         return Task.CompletedTask;
     }
@@ -124,12 +128,31 @@ public sealed class InMemoryBackplane : IBackplane
         return Task.CompletedTask;
     }
 
+    /// <summary>Topics with clients in presence.</summary>
+    public int PresenceTopicCount => Presence.TopicCount;
+
+    /// <inheritdoc />
+    public void Join(string topic, PresenceMember member, Subscriber subscriber) => Presence.Join(topic, member, subscriber);
+
+    /// <inheritdoc />
+    public void Leave(string topic, string client) => Presence.Leave(topic, client);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PresenceMember>> ListAsync(string topic, CancellationToken cancellationToken = default) =>
+        Presence.ListAsync(topic, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<PresenceStats> StatsAsync(string topic, CancellationToken cancellationToken = default) =>
+        Presence.StatsAsync(topic, cancellationToken);
+
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _sweeper?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private InMemoryPresence Presence => _presence ?? throw new InvalidOperationException("StartAsync was not called");
 
     private TopicHistory Topic(string topic) =>
         _topics.GetOrAdd(topic, static (_, options) => new TopicHistory(options), _namespaces.Resolve(topic).History);

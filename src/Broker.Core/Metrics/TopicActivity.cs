@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Broker.Core.Backplane;
+using Broker.Core.Presence;
 
 namespace Broker.Core.Metrics;
 
@@ -25,6 +26,8 @@ public sealed class TopicActivity(IBackplaneSink inner) : IBackplaneSink
         Forget(topic);
         inner.Reset(topic, epoch);
     }
+
+    public void Announce(string topic, PresenceEvent presence) => inner.Announce(topic, presence);
 
     /// <summary>Every topic seen with its last offset.</summary>
     public IEnumerable<KeyValuePair<string, long>> Snapshot() =>

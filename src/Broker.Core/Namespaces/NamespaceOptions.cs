@@ -19,6 +19,15 @@ public sealed record NamespaceOptions(
     bool Presence,
     bool JoinLeave)
 {
+    /// <summary>
+    /// Above this many clients in a topic's presence no join or leave is sent for it (a crowded room costs no fan-out
+    /// per arrival); <c>join-leave-max-subscribers</c>.
+    /// </summary>
+    public int JoinLeaveMaxSubscribers { get; init; } = 1000;
+
+    /// <summary>Whether the topics keep presence entries: needed to answer presence and to know whom a leave is about.</summary>
+    public bool TracksPresence => Presence || JoinLeave;
+
     /// <summary>The segment that stands for the token's subject in a pattern.</summary>
     public const string UserSegment = "{user}";
 }

@@ -1,4 +1,5 @@
 using Broker.Core.Backplane;
+using Broker.Core.Presence;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.PubSub;
@@ -22,4 +23,10 @@ internal static class PubSub
     public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page);
 
     public sealed record HistoryFailed(string Topic, byte[]? Id, Exception Cause);
+
+    public sealed record PresenceRead(string Topic, byte[]? Id, IReadOnlyList<PresenceMember> Members);
+
+    public sealed record PresenceStatsRead(string Topic, byte[]? Id, PresenceStats Stats);
+
+    public sealed record PresenceFailed(string Topic, byte[]? Id, Exception Cause);
 }

@@ -44,13 +44,20 @@ public sealed partial class PubSubHandler
             return false;
         var allowed = command.Type switch
         {
-            ClientCommandType.Subscribe => _auth.Access.CanSubscribe(command.Topic!),
+            // Who is in a room is visible to whoever may be in it.
+            ClientCommandType.Subscribe or ClientCommandType.Presence or ClientCommandType.PresenceStats =>
+                _auth.Access.CanSubscribe(command.Topic!),
             ClientCommandType.Publish => _auth.Access.CanPublish(command.Topic!),
             _ => true,
         };
         if (!allowed)
             Reject(connection, command.Id, ClientError.Forbidden,
-                $"{(command.Type == ClientCommandType.Publish ? "publishing on" : "subscribing to")} {command.Topic} is not allowed");
+                $"{command.Type switch
+                {
+                    ClientCommandType.Publish => "publishing on",
+                    ClientCommandType.Subscribe => "subscribing to",
+                    _ => "reading the presence of",
+                }} {command.Topic} is not allowed");
         return allowed;
     }
 

@@ -16,16 +16,7 @@ public sealed partial class PubSubHandler
         var (topic, id, since) = (command.Topic!, command.Id.CopyOrNull(), command.Since);
         var size = _services.Namespaces.Resolve(topic).History.Size;
         var limit = Math.Min(command.Limit ?? size, size);
-        Task<HistoryPage> read;
-        try
-        {
-            read = _services.Backplane.ReadHistoryAsync(topic, since?.Offset, limit).AsTask();
-        }
-        catch (Exception e)
-        {
-            read = Task.FromException<HistoryPage>(e);
-        }
-        read.PipeTo(connection.Self,
+        Read(() => _services.Backplane.ReadHistoryAsync(topic, since?.Offset, limit)).PipeTo(connection.Self,
             success: page => new PubSub.HistoryRead(topic, id, since, page),
             failure: cause => new PubSub.HistoryFailed(topic, id, cause));
     }

@@ -65,6 +65,7 @@ public sealed partial class PubSubHandler
 
     private void OnSubscribed(IConnectionContext connection, string key)
     {
+        EnterPresence(connection, key);
         var answered = Answered(key);
         if (!TopicName.IsPattern(key) && answered is { } reply)
         {
@@ -78,6 +79,7 @@ public sealed partial class PubSubHandler
 
     private void OnUnsubscribed(IConnectionContext connection, string key)
     {
+        LeavePresence(key);
         if (Answered(key) is { Id: { } id })
             Ack(connection, id, key, offset: null);
     }
@@ -120,6 +122,7 @@ public sealed partial class PubSubHandler
             _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
         _heldPatterns = 0;
+        LeaveAllPresence();
     }
 
     // Subscribes and unsubscribes share one bucket (broker.limits.subscribe-rate): each new key may start a topic actor

@@ -67,6 +67,9 @@ public sealed partial class PubSubHandler : IMessageHandler
             case ClientCommandType.History:
                 History(connection, command);
                 break;
+            case ClientCommandType.Presence or ClientCommandType.PresenceStats:
+                QueryPresence(connection, command);
+                break;
             case ClientCommandType.Ping:
                 Accepted();
                 if (command.HasId)
@@ -106,6 +109,15 @@ public sealed partial class PubSubHandler : IMessageHandler
                 return true;
             case PubSub.HistoryFailed failed:
                 OnHistoryFailed(connection, failed);
+                return true;
+            case PubSub.PresenceRead read:
+                OnPresenceRead(connection, read);
+                return true;
+            case PubSub.PresenceStatsRead read:
+                OnPresenceStatsRead(connection, read);
+                return true;
+            case PubSub.PresenceFailed failed:
+                OnPresenceFailed(connection, failed);
                 return true;
             default:
                 return OnAuthMessage(connection, message);

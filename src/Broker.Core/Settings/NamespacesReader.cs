@@ -46,7 +46,10 @@ internal static class NamespacesReader
             Access(merged, "publish", auth),
             new HistoryOptions(history.Int("size", 0, 1_000_000), history.Duration("ttl")),
             merged.Switch("presence"),
-            merged.Switch("join-leave"));
+            merged.Switch("join-leave"))
+        {
+            JoinLeaveMaxSubscribers = merged.Int("join-leave-max-subscribers", 0, 10_000_000),
+        };
     }
 
     private static void ValidatePattern(SettingsSection section, string topics)

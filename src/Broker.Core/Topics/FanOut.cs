@@ -8,8 +8,12 @@ internal sealed class FanOut(SharedFrame frame, Subscriber[] members) : IRunnabl
 {
     public void Run()
     {
+        var except = frame.Except;
         foreach (var member in members)
-            member.Deliver(frame);
+        {
+            if (!ReferenceEquals(member, except))
+                member.Deliver(frame);
+        }
     }
 
     public void Execute() => Run();

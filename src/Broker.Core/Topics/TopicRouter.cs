@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Broker.Core.Backplane;
 using Broker.Core.Connections;
+using Broker.Core.Presence;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.Topics;
@@ -24,6 +25,18 @@ public sealed class TopicRouter : IBackplaneSink
     /// <inheritdoc />
     public void Reset(string topic, string epoch) =>
         Route(topic, epoch, static (topic, epoch) => new SharedFrame(ServerMessageWriter.EncodeResetFrame(topic, epoch)));
+
+    /// <inheritdoc />
+    public void Announce(string topic, PresenceEvent presence)
+    {
+        if (!_exact.TryGetValue(topic, out var route) || route.Groups.Length == 0)
+            return;
+        var (client, user) = presence.Member;
+        route.Fan(new SharedFrame(ServerMessageWriter.EncodePresenceEventFrame(presence.Joined, topic, client, user))
+        {
+            Except = presence.Except,
+        });
+    }
 
     // Encodes at most once, and only when some key has subscribers (static lambdas: nothing allocated per call but the frame).
     private void Route<TState>(string topic, TState state, Func<string, TState, SharedFrame> encode)

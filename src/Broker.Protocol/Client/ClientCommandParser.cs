@@ -180,7 +180,7 @@ public static class ClientCommandParser
             return Fail(ClientError.BadRequest, "'type' must be a string", fields.Id);
         if (fields.Type == ClientCommandType.None)
             return Fail(ClientError.UnknownType,
-                "'type' is not subscribe, unsubscribe, publish, ping, history, connect or refresh", fields.Id);
+                "'type' is not subscribe, unsubscribe, publish, ping, history, presence, presence_stats, connect or refresh", fields.Id);
         if (fields.Type == ClientCommandType.Ping)
             return new ClientCommand(ClientCommandType.Ping, fields.Id, null, default, ClientError.None, null);
         if (fields.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
@@ -193,6 +193,8 @@ public static class ClientCommandParser
         var concrete = publish || fields.Type == ClientCommandType.History;
         if (TopicName.Validate(fields.Topic, allowWildcards: !concrete) is { } reason)
             return Fail(ClientError.BadTopic, reason, fields.Id, fields.Type);
+        if (ValidatePresence(in fields) is { } presence)
+            return presence;
         if (publish && (fields.Seen & Key.Data) == 0)
             return Fail(ClientError.BadRequest, "'data' is missing", fields.Id, fields.Type);
         return ValidateRecovery(in fields) ?? new ClientCommand(fields.Type, fields.Id, fields.Topic,
@@ -209,6 +211,12 @@ public static class ClientCommandParser
         return Fail(ClientError.BadRequest, fields.BadRecovery ?? "'since' needs a concrete topic, not a wildcard",
             fields.Id, fields.Type);
     }
+
+    // presence and presence_stats ask about one room: a wildcard names many (docs/protocol.md "Presence").
+    private static ClientCommand? ValidatePresence(in Fields fields) =>
+        fields.Type is ClientCommandType.Presence or ClientCommandType.PresenceStats && TopicName.IsPattern(fields.Topic!)
+            ? Fail(ClientError.BadRequest, "presence needs a concrete topic, not a wildcard", fields.Id, fields.Type)
+            : null;
 
     private static ClientCommand Fail(ClientError error, string message, ReadOnlySequence<byte> id,
         ClientCommandType type = ClientCommandType.None) =>
@@ -245,6 +253,10 @@ public static class ClientCommandParser
             return ClientCommandType.Connect;
         if (reader.ValueTextEquals("refresh"u8))
             return ClientCommandType.Refresh;
+        if (reader.ValueTextEquals("presence"u8))
+            return ClientCommandType.Presence;
+        if (reader.ValueTextEquals("presence_stats"u8))
+            return ClientCommandType.PresenceStats;
         return reader.ValueTextEquals("ping"u8) ? ClientCommandType.Ping : ClientCommandType.None;
     }
 

@@ -19,4 +19,8 @@ public enum ClientCommandType : byte
     Connect,
     /// <summary><c>refresh</c>: replace the connection's token before it expires (same <c>sub</c>).</summary>
     Refresh,
+    /// <summary><c>presence</c>: the clients subscribed to a concrete topic, cluster-wide.</summary>
+    Presence,
+    /// <summary><c>presence_stats</c>: how many clients and distinct users are subscribed to a concrete topic.</summary>
+    PresenceStats,
 }

@@ -26,4 +26,6 @@ public enum ClientError : byte
     BackplaneUnavailable,
     /// <summary><c>forbidden</c>: the topic's namespace (or the token's grants) does not allow this subscribe or publish.</summary>
     Forbidden,
+    /// <summary><c>not_available</c>: the topic's namespace does not offer this command (presence off).</summary>
+    NotAvailable,
 }

@@ -105,14 +105,7 @@ public static partial class ServerMessageWriter
     private static void WritePositionHead(Utf8JsonWriter writer, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id,
         string topic, string epoch, long offset)
     {
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, type);
-        if (!id.IsEmpty)
-        {
-            writer.WritePropertyName("id"u8);
-            writer.WriteRawValue(id, skipInputValidation: true);
-        }
-        writer.WriteString("topic"u8, topic);
+        WriteReplyHead(writer, type, id, topic);
         writer.WriteString("epoch"u8, epoch);
         writer.WriteNumber("offset"u8, offset);
     }

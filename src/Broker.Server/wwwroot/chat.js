@@ -15,12 +15,13 @@ const ui = {
   changeNick: $('change-nick'), nickForm: $('nick-form'), nickInput: $('nick-input'), chat: $('chat'),
   rooms: $('rooms'), roomForm: $('room-form'), roomInput: $('room-input'), roomTitle: $('room-title'),
   messages: $('messages'), composer: $('composer'), messageInput: $('message-input'),
+  online: $('online'), onlineCount: $('online-count'), onlineList: $('online-list'),
 };
 
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
 const client = new BrokerClient(`${wsScheme}://${location.host}/ws`);
 
-/** room name -> { entries: {kind, ...}[], unread: number } */
+/** room name -> { entries: {kind, ...}[], unread: number, members: Map<client id, user | null> | null } */
 const rooms = new Map();
 let currentRoom = null;
 let nick = localStorage.getItem(STORAGE.nick) ?? '';
@@ -95,12 +96,13 @@ function topicOf(room) {
 
 function joinRoom(room) {
   if (rooms.has(room)) return;
-  rooms.set(room, { entries: [], unread: 0 });
+  rooms.set(room, { entries: [], unread: 0, members: null });
   saveRooms();
   renderRooms();
   client.subscribe(topicOf(room), (data, meta) => onMessage(room, data, meta))
     .then(() => {
       addEntry(room, { kind: 'notice', text: `joined #${room}` });
+      loadPresence(room);
       return showHistory(room, client.lastOffset(topicOf(room)) ?? 0);
     })
     .catch((error) => addEntry(room, { kind: 'notice', text: `could not join (${error.code ?? error.message})` }));
@@ -126,14 +128,63 @@ function isChatMessage(data) {
 }
 
 // After a drop the client resubscribes with `since`: say when the broker could not replay what we missed.
+// Joins and leaves of the time away are not replayed: the online list is read again.
 client.on('recovered', (topic, { recovered }) => {
   if (!recovered) noticeFor(topic, 'some messages may be missing (the broker no longer had them)');
+  const room = roomOf(topic);
+  if (room && rooms.has(room)) loadPresence(room);
 });
 client.on('reset', (topic) => noticeFor(topic, 'the room\'s history was reset on the server'));
 
 function noticeFor(topic, text) {
-  const room = topic.startsWith('chat.') ? topic.slice('chat.'.length) : null;
+  const room = roomOf(topic);
   if (room && rooms.has(room)) addEntry(room, { kind: 'notice', text });
+}
+
+function roomOf(topic) {
+  return topic.startsWith('chat.') ? topic.slice('chat.'.length) : null;
+}
+
+// Who is online: the room's presence when we enter it and after every reconnect, then kept current by join and
+// leave events.
+function loadPresence(room) {
+  client.presence(topicOf(room)).then(({ clients }) => {
+    const state = rooms.get(room);
+    if (!state) return;
+    state.members = new Map(clients.map(({ client: id, user }) => [id, user]));
+    if (room === currentRoom) renderOnline();
+  }, (error) => {
+    // not_available: the broker runs without the demo's config (hocon/demo.hocon); the chat works without the list.
+    if (error.code !== 'not_available') console.warn('broker: presence failed:', error.message);
+  });
+}
+
+client.on('join', (topic, member) => onPresence(topic, member, true));
+client.on('leave', (topic, member) => onPresence(topic, member, false));
+
+function onPresence(topic, { client: id, user }, joined) {
+  const room = roomOf(topic);
+  const state = room && rooms.get(room);
+  if (!state) return;
+  if (state.members) {
+    if (joined) state.members.set(id, user);
+    else state.members.delete(id);
+  }
+  addEntry(room, { kind: 'notice', text: `${memberName(id, user)} ${joined ? 'joined' : 'left'}` });
+  if (room === currentRoom) renderOnline();
+}
+
+// The demo's connections are anonymous: a guest is named after the start of its client id.
+function memberName(id, user) {
+  return user ?? `guest·${id.slice(0, 6)}`;
+}
+
+function renderOnline() {
+  const members = rooms.get(currentRoom)?.members;
+  ui.online.hidden = !members;
+  if (!members) return;
+  ui.onlineCount.textContent = `(${members.size})`;
+  ui.onlineList.replaceChildren(...[...members].map(([id, user]) => element('li', 'member', memberName(id, user))));
 }
 
 function leaveRoom(room) {
@@ -151,6 +202,7 @@ function switchTo(room) {
   ui.composer.hidden = !room;
   renderRooms();
   renderMessages();
+  renderOnline();
 }
 
 function onMessage(room, data, { offset }) {

@@ -19,9 +19,24 @@ public sealed class NamespaceSettingsTests
         Assert.Empty(settings.Namespaces.Namespaces);
         Assert.Equal(
             new NamespaceOptions("default", ">", AccessRule.Anyone, AccessRule.Anyone,
-                new HistoryOptions(100, TimeSpan.FromHours(1)), Presence: false, JoinLeave: false),
+                new HistoryOptions(100, TimeSpan.FromHours(1)), Presence: false, JoinLeave: false)
+            {
+                JoinLeaveMaxSubscribers = 1000,
+            },
             settings.Namespaces.Default);
         Assert.Same(settings.Namespaces.Default, settings.Namespaces.Resolve("any.topic"));
+    }
+
+    [Fact]
+    public void Create_JoinLeaveCap_OverridesPerNamespace()
+    {
+        var table = Read("""
+            broker.namespaces.chat { topics = "chat.>", presence = on, join-leave = on, join-leave-max-subscribers = 50 }
+            """).Namespaces;
+
+        var chat = table.Resolve("chat.lobby");
+        Assert.Equal((true, true, 50, 1000), (chat.Presence, chat.JoinLeave, chat.JoinLeaveMaxSubscribers,
+            table.Default.JoinLeaveMaxSubscribers));
     }
 
     [Fact]

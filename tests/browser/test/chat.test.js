@@ -15,7 +15,8 @@ let browser;
 const pages = [];
 
 before(async () => {
-  broker = await startBroker();
+  // The demo's config: the chat.> rooms keep history and have presence and join-leave on.
+  broker = await startBroker({ args: ['--config', 'hocon/demo.hocon'] });
   browser = await launchChromium();
 }, BOUNDED);
 
@@ -89,4 +90,53 @@ test('chat_TwoPagesInOneRoom_EachSeesTheOthersMessagesAsPlainText', BOUNDED, () 
   }
   assert.equal(await message(bob, 'ann', markup).locator('.text').textContent(), markup);
   assert.equal(await message(ann, 'ann', markup).getAttribute('class'), 'message own');
+}));
+
+function onlineCount(page, count) {
+  return page.waitForFunction((n) => document.querySelectorAll('#online-list li').length === n, count);
+}
+
+test('chat_SecondPageJoinsAndLeaves_OnlineListAndJoinLeaveLinesFollow', BOUNDED, () => screenshotsOnFailure(async () => {
+  const room = `e2e${Math.random().toString(36).slice(2, 8)}`;
+  const ann = await openChat('ann', { width: 1024, height: 700 });
+  await join(ann, room);
+  await onlineCount(ann, 1);
+  const bob = await openChat('bob', { width: 1024, height: 700 });
+
+  await join(bob, room);
+
+  await onlineCount(ann, 2);
+  await onlineCount(bob, 2);
+  assert.equal(await ann.textContent('#online-count'), '(2)');
+  await ann.locator('#messages .notice', { hasText: /^guest·[0-9a-f]{6} joined$/ }).waitFor();
+  await bob.context().close();
+  await onlineCount(ann, 1);
+  await ann.locator('#messages .notice', { hasText: /^guest·[0-9a-f]{6} left$/ }).waitFor();
+}));
+
+test('chat_PageOfflineWhileOthersPublish_ShowsEveryMissedMessageInOrderWhenBack', BOUNDED, () => screenshotsOnFailure(async () => {
+  const room = `e2e${Math.random().toString(36).slice(2, 8)}`;
+  const ann = await openChat('ann', { width: 1024, height: 700 });
+  const bob = await openChat('bob', { width: 1024, height: 700 });
+  await join(ann, room);
+  await join(bob, room);
+  await say(bob, 'before');
+  await message(ann, 'bob', 'before').waitFor();
+
+  await ann.context().setOffline(true);
+  await ann.waitForSelector('#state:not([data-state="open"])');
+  const missed = Array.from({ length: 8 }, (_, i) => `while away ${i + 1}`);
+  for (const text of missed) {
+    await say(bob, text);
+    await message(bob, 'bob', text).waitFor(); // delivered back to bob: published, in this order
+  }
+  await ann.context().setOffline(false);
+
+  // The reconnect backs off (up to 30 s); then the resubscribe with `since` replays what ann missed.
+  await ann.waitForSelector('#state[data-state="open"]', { timeout: 60_000 });
+  await message(ann, 'bob', missed.at(-1)).waitFor();
+  await say(bob, 'after');
+  await message(ann, 'bob', 'after').waitFor();
+  const texts = await ann.locator('#messages .message .text').allTextContents();
+  assert.deepEqual(texts, ['before', ...missed, 'after']);
 }));
