@@ -49,17 +49,8 @@ public sealed partial class RedisBackplane : IBackplane
         _gate = new EpochGate(sink);
         _sink = sink;
         StartSweeping();
-<<<<<<< HEAD
-        var options = _settings.ConnectionOptions("broker");
-=======
         StartRefreshing();
-        var options = ConfigurationOptions.Parse(_settings.Endpoint);
-        options.Password = _settings.Password.Length == 0 ? null : _settings.Password;
-        options.Ssl = _settings.Tls;
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = Milliseconds(_settings.ConnectTimeout);
->>>>>>> presence
+        var options = _settings.ConnectionOptions("broker");
         options.AsyncTimeout = Milliseconds(_settings.OperationTimeout);
         options.SyncTimeout = Milliseconds(_settings.OperationTimeout);
         Log.Connecting(_logger, _settings.Endpoint, _settings.Tls, _settings.KeyPrefix);
