@@ -88,19 +88,8 @@ public sealed record RedisSettings(
         var key = TlsFile(redis, "tls-key", tls);
         if ((certificate.Length == 0) != (key.Length == 0))
             throw redis.Invalid(certificate.Length == 0 ? "tls-certificate" : "tls-key", "must be set too: a client certificate needs its key");
-        try
-        {
-            if (ca.Length > 0)
-            {
-                var authorities = new X509Certificate2Collection();
-                authorities.ImportFromPemFile(ca);
-                if (authorities.Count == 0) throw redis.BadValue("tls-ca", ca, "holds no PEM certificate");
-            }
-        }
-        catch (CryptographicException e)
-        {
-            throw redis.BadValue("tls-ca", ca, $"not a PEM certificate file ({e.Message})");
-        }
+        if (ca.Length > 0)
+            _ = TlsFiles.ReadCertificates(redis, "tls-ca", ca);
         try
         {
             if (certificate.Length > 0)

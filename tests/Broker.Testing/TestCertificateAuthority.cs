@@ -14,15 +14,34 @@ public sealed class TestCertificateAuthority : IDisposable
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly X509Certificate2 _certificate;
 
-    public TestCertificateAuthority(string name)
+    /// <summary>A root CA (self-signed).</summary>
+    public TestCertificateAuthority(string name) : this(name, issuer: null)
+    {
+    }
+
+    // A root, or an intermediate CA issued by issuer (valid a little less long, so its leaves fit inside it too).
+    private TestCertificateAuthority(string name, TestCertificateAuthority? issuer)
     {
         var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
+        if (issuer is null)
+        {
+            _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
+        }
+        else
+        {
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer._certificate, true, false));
+            using var issued = request.Create(issuer._certificate, DateTimeOffset.UtcNow.AddMinutes(-8),
+                DateTimeOffset.UtcNow.AddDays(1.5), RandomNumberGenerator.GetBytes(16));
+            _certificate = issued.CopyWithPrivateKey(_key);
+        }
         CertificatePath = Write("ca.pem", _certificate.ExportCertificatePem());
     }
+
+    /// <summary>An intermediate CA issued by this one; its <see cref="CertificatePath"/> holds only its own certificate.</summary>
+    public TestCertificateAuthority Intermediate(string name) => new(name, this);
 
     /// <summary>The CA's certificate (PEM): what a peer trusts.</summary>
     public string CertificatePath { get; }

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace Broker.Core.Settings;
 
 /// <summary>A PEM certificate (chain) and its private key, e.g. <c>broker.http.tls</c>.</summary>
@@ -18,5 +21,25 @@ public sealed record TlsFiles(string Certificate, string Key)
             if (!File.Exists(path))
                 throw tls.BadValue(name, path, "no such file");
         return new TlsFiles(certificate, key);
+    }
+
+    /// <summary>
+    /// The certificates in the PEM file at <paramref name="path"/>, the value of <paramref name="key"/> (a trusted CA
+    /// such as <c>broker.cluster.tls.ca</c>); an error naming the key when the file is missing or holds no certificate.
+    /// </summary>
+    public static X509Certificate2Collection ReadCertificates(SettingsSection section, string key, string path)
+    {
+        if (!File.Exists(path))
+            throw section.BadValue(key, path, "no such file");
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(path);
+        }
+        catch (CryptographicException e)
+        {
+            throw section.BadValue(key, path, $"not a PEM certificate file ({e.Message})");
+        }
+        return certificates.Count > 0 ? certificates : throw section.BadValue(key, path, "holds no PEM certificate");
     }
 }

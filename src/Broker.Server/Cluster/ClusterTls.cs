@@ -49,7 +49,7 @@ internal sealed class ClusterTls
             throw tls.Invalid("certificate", "must be set too: a node needs its own certificate and key besides the trusted ca");
         if (ca.Length == 0)
             throw tls.Invalid("ca", "must be set too: the CA that issued the nodes' certificates decides who may join");
-        var authorities = ReadAuthorities(tls, ca);
+        var authorities = TlsFiles.ReadCertificates(tls, "ca", ca);
         var certificate = ReadCertificate(files);
         var own = Verify(certificate, authorities);
         if (own is not null)
@@ -104,22 +104,6 @@ internal sealed class ClusterTls
             return null;
         var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct());
         return $"certificate \"{certificate.Subject}\" does not chain to the cluster CA: {status}";
-    }
-
-    private static X509Certificate2Collection ReadAuthorities(SettingsSection tls, string path)
-    {
-        if (!File.Exists(path))
-            throw tls.BadValue("ca", path, "no such file");
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(path);
-        }
-        catch (CryptographicException e)
-        {
-            throw tls.BadValue("ca", path, $"not a PEM certificate file ({e.Message})");
-        }
-        return authorities.Count > 0 ? authorities : throw tls.BadValue("ca", path, "holds no PEM certificate");
     }
 
     private static X509Certificate2 ReadCertificate(TlsFiles files)

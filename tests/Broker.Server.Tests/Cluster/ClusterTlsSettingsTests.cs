@@ -36,6 +36,15 @@ public sealed class ClusterTlsSettingsTests : IDisposable
         Assert.NotNull(ClusterTls.Create(With(Tls(node.CertificatePath, node.KeyPath, _ca.CertificatePath))));
     }
 
+    [Fact]
+    public void Create_CertificateFromAnIntermediateListedInCa_Reads()
+    {
+        using var intermediate = _ca.Intermediate("intermediate-ca");
+        var node = intermediate.Issue("node");
+
+        Assert.NotNull(ClusterTls.Create(With(Tls(node.CertificatePath, node.KeyPath, intermediate.TrustBundleWith(_ca)))));
+    }
+
     public enum Bad { CaMissing, CertificateMissing, KeyMissing, CaNoSuchFile, CaNotPem, CertificateFromAnotherCa, KeyOfAnotherCertificate }
 
     [Theory]
