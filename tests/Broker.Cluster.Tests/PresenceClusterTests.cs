@@ -25,7 +25,7 @@ public sealed class PresenceClusterTests(ClusterFixture fixture)
             {
                 var client = await BrokerClient.ConnectAsync(cluster.Nodes[node].WebSocketUri);
                 if (user is not null)
-                    await client.AuthenticateAsync(HmacTokens.For(user));
+                    await client.AuthenticateAsync(HmacTokens.For(TestCluster.TokenSecret, user));
                 await client.SubscribeAsync(room);
                 clients.Add(client);
             }
@@ -91,7 +91,7 @@ public sealed class PresenceClusterTests(ClusterFixture fixture)
         await using var watcher = await BrokerClient.ConnectAsync(cluster.Nodes[0].WebSocketUri);
         await watcher.SubscribeAsync(room);
         await using var stayer = await BrokerClient.ConnectAsync(cluster.Nodes[1].WebSocketUri);
-        await stayer.AuthenticateAsync(HmacTokens.For("stays"));
+        await stayer.AuthenticateAsync(HmacTokens.For(TestCluster.TokenSecret, "stays"));
         await stayer.SubscribeAsync(room);
         var doomedClients = new HashSet<string>();
         var victims = new List<BrokerClient>();
@@ -100,7 +100,7 @@ public sealed class PresenceClusterTests(ClusterFixture fixture)
             foreach (var user in new[] { "gone", "gone" })
             {
                 var victim = await BrokerClient.ConnectAsync(doomed.WebSocketUri);
-                await victim.AuthenticateAsync(HmacTokens.For(user));
+                await victim.AuthenticateAsync(HmacTokens.For(TestCluster.TokenSecret, user));
                 await victim.SubscribeAsync(room);
                 victims.Add(victim);
             }
