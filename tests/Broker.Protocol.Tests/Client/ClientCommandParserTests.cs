@@ -15,6 +15,8 @@ public class ClientCommandParserTests
     [InlineData("""{"type":"unsubscribe","topic":"chat.lobby"}""", ClientCommandType.Unsubscribe)]
     [InlineData("""{"type":"publish","topic":"chat.lobby","data":1}""", ClientCommandType.Publish)]
     [InlineData("""{"type":"ping"}""", ClientCommandType.Ping)]
+    [InlineData("""{"type":"presence","topic":"chat.lobby"}""", ClientCommandType.Presence)]
+    [InlineData("""{"type":"presence_stats","topic":"chat.lobby"}""", ClientCommandType.PresenceStats)]
     public void Parse_ValidCommand_ReturnsType(string json, ClientCommandType type)
     {
         var command = Parse(json);
@@ -22,6 +24,17 @@ public class ClientCommandParserTests
         Assert.True(command.IsValid, command.ErrorMessage);
         Assert.Equal(type, command.Type);
         Assert.False(command.HasId);
+    }
+
+    [Theory]
+    [InlineData("presence")]
+    [InlineData("presence_stats")]
+    public void Parse_PresenceOnWildcard_BadRequest(string type)
+    {
+        var command = Parse($$"""{"type":"{{type}}","id":1,"topic":"chat.*"}""");
+
+        Assert.Equal(ClientError.BadRequest, command.Error);
+        Assert.True(command.HasId);
     }
 
     [Fact]

@@ -92,6 +92,8 @@ public class ServerMessageWriterTests
     [InlineData(ClientError.MessageTooLarge, "message_too_large")]
     [InlineData(ClientError.RateLimited, "rate_limited")]
     [InlineData(ClientError.BackplaneUnavailable, "backplane_unavailable")]
+    [InlineData(ClientError.Forbidden, "forbidden")]
+    [InlineData(ClientError.NotAvailable, "not_available")]
     public void Code_EveryError_HasStableWireName(ClientError error, string code)
     {
         Assert.Equal(code, ClientErrors.Code(error));
@@ -115,6 +117,29 @@ public class ServerMessageWriterTests
         using var document = JsonDocument.Parse(buffer);
         Assert.Equal(offset, document.RootElement.GetProperty("offset").GetInt64());
         Assert.Equal(data, document.RootElement.GetProperty("data").GetRawText());
+    }
+
+    [Fact]
+    public void EncodePresenceEventFrame_UserNeedingEscapes_IsOneTextFrameWithValidJson()
+    {
+        var frame = ServerMessageWriter.EncodePresenceEventFrame(joined: false, "chat.lobby", "9f2c", "ann \"the\" <b>");
+
+        var json = Encoding.UTF8.GetString(frame.AsSpan(2));
+        Assert.Equal((byte)(0x80 | (byte)OpCode.Text), frame[0]);
+        Assert.Equal(json.Length, frame[1]);
+        var root = JsonDocument.Parse(json).RootElement;
+        Assert.Equal(("leave", "chat.lobby", "9f2c", "ann \"the\" <b>"), (root.GetProperty("type").GetString(),
+            root.GetProperty("topic").GetString(), root.GetProperty("client").GetString(), root.GetProperty("user").GetString()));
+    }
+
+    [Fact]
+    public void WritePresence_AnonymousAndUser_UserIsNullOrString()
+    {
+        var reply = Written(o => ServerMessageWriter.WritePresence(o, "7"u8, "chat.lobby", [("a", null), ("b", "bo")]));
+
+        Assert.Equal(("presence", 7, "chat.lobby"), (reply.GetProperty("type").GetString(), reply.GetProperty("id").GetInt32(),
+            reply.GetProperty("topic").GetString()));
+        Assert.Equal("""[{"client":"a","user":null},{"client":"b","user":"bo"}]""", reply.GetProperty("clients").GetRawText());
     }
 
     [Theory]

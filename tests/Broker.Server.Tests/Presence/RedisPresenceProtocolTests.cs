@@ -5,10 +5,5 @@ namespace Broker.Server.Tests.Presence;
 /// <summary>The presence contract on Redis (one node; the cluster tests cover several), each test under its own key prefix.</summary>
 public sealed class RedisPresenceProtocolTests(RedisServerFixture redis) : PresenceProtocolContract, IClassFixture<RedisServerFixture>
 {
-    protected override Task<TestBroker> StartBrokerAsync(string overrides = "") =>
-        TestBroker.StartAsync($$"""
-            broker.backplane.type = redis
-            broker.redis { endpoint = "{{redis.Server.Endpoint}}", key-prefix = "t{{Guid.NewGuid():N}}:" }
-            {{overrides}}
-            """);
+    protected override Task<TestBroker> StartBrokerAsync(string overrides = "") => TestBroker.StartAsync(redis.NodeHocon(overrides));
 }

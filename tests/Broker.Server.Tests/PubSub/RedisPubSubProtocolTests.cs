@@ -8,10 +8,5 @@ namespace Broker.Server.Tests.PubSub;
 /// </summary>
 public sealed class RedisPubSubProtocolTests(RedisServerFixture redis) : PubSubProtocolContract, IClassFixture<RedisServerFixture>
 {
-    protected override Task<TestBroker> StartBrokerAsync(string overrides = "") =>
-        TestBroker.StartAsync($$"""
-            broker.backplane.type = redis
-            broker.redis { endpoint = "{{redis.Server.Endpoint}}", key-prefix = "t{{Guid.NewGuid():N}}:" }
-            {{overrides}}
-            """);
+    protected override Task<TestBroker> StartBrokerAsync(string overrides = "") => TestBroker.StartAsync(redis.NodeHocon(overrides));
 }
