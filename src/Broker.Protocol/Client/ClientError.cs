@@ -26,4 +26,6 @@ public enum ClientError : byte
     BackplaneUnavailable,
     /// <summary><c>forbidden</c>: the topic's namespace (or the token's grants) does not allow this subscribe or publish.</summary>
     Forbidden,
+    /// <summary><c>overloaded</c>: the node's outbound queues are over <c>broker.limits.max-outbound-bytes</c>; try later.</summary>
+    Overloaded,
 }

@@ -16,6 +16,7 @@ public static class ClientErrors
         ClientError.RateLimited => "rate_limited",
         ClientError.BackplaneUnavailable => "backplane_unavailable",
         ClientError.Forbidden => "forbidden",
+        ClientError.Overloaded => "overloaded",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "not an error code"),
     };
 }
