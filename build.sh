@@ -36,11 +36,7 @@ run_tests() {
   dotnet build Broker.sln -c Release -nologo -clp:ErrorsOnly
   local log; log=$(mktemp)
   local status=0
-  # The chaos suite is not in the default run: its first-seed restart fails to re-form the cluster in about half the
-  # runs on this machine (issue 11's open item). Run it by hand: dotnet test tests/Broker.Cluster.Tests -c Release
-  # --filter "FullyQualifiedName~Chaos" (BROKER_CHAOS=long for the long run).
-  dotnet test Broker.sln -c Release --no-build --nologo --logger "console;verbosity=minimal" \
-    --filter "FullyQualifiedName!~Broker.Cluster.Tests.Chaos" 2>&1 | tee "$log" || status=1
+  dotnet test Broker.sln -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=1
   for dir in $(git ls-files '*package.json' | grep -v node_modules | xargs -r -n1 dirname); do
     if grep -q '"test"' "$dir/package.json"; then
       echo "== npm test in $dir"

@@ -18,9 +18,10 @@ public sealed partial class BrokerClient
         while (!token.IsCancellationRequested && !IsDisposed())
         {
             ClientWebSocket socket;
+            string? bearer;
             try
             {
-                socket = await OpenSocketAsync(token).ConfigureAwait(false);
+                (socket, bearer) = await OpenSocketAsync(token).ConfigureAwait(false);
             }
             catch (BrokerException refused)
             {
@@ -40,12 +41,12 @@ public sealed partial class BrokerClient
             }
 
             var openedAt = DateTime.UtcNow;
-            var close = await ServeAsync(socket, token).ConfigureAwait(false);
+            var close = await ServeAsync(socket, bearer, token).ConfigureAwait(false);
             if (token.IsCancellationRequested || IsDisposed())
                 break;
             if (!CloseCodes.ShouldReconnect(close))
             {
-                Finish(new BrokerException("closed", $"the broker closed the connection with {close}; reconnecting would not help"));
+                Finish(CloseCodes.Final(close));
                 return;
             }
             if (DateTime.UtcNow - openedAt >= _options.StableAfter)
@@ -75,7 +76,8 @@ public sealed partial class BrokerClient
         }
     }
 
-    private async Task<ClientWebSocket> OpenSocketAsync(CancellationToken token)
+    // The socket, and the bearer token it authenticated with (null: anonymous), which the refresh loop renews.
+    private async Task<(ClientWebSocket, string?)> OpenSocketAsync(CancellationToken token)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(Subprotocol);
@@ -86,12 +88,13 @@ public sealed partial class BrokerClient
             socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
         foreach (var (name, value) in _options.Headers)
             socket.Options.SetRequestHeader(name, value);
-        if (_options.TokenProvider is { } tokens && await tokens(token).ConfigureAwait(false) is { Length: > 0 } bearer)
+        var bearer = _options.TokenProvider is { } tokens ? await tokens(token).ConfigureAwait(false) : null;
+        if (bearer is { Length: > 0 })
             socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
         try
         {
             await socket.ConnectAsync(_uri, token).ConfigureAwait(false);
-            return socket;
+            return (socket, bearer is { Length: > 0 } ? bearer : null);
         }
         catch (WebSocketException e) when (IsFinalRefusal(socket.HttpStatusCode))
         {
@@ -110,8 +113,9 @@ public sealed partial class BrokerClient
         (int)status is >= 400 and < 500 && status is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
 
     // One connection's life; returns the broker's close code, or null when the connection dropped without one (1006).
-    private async Task<int?> ServeAsync(ClientWebSocket socket, CancellationToken token)
+    private async Task<int?> ServeAsync(ClientWebSocket socket, string? bearer, CancellationToken token)
     {
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(token);
         List<TopicEntry> entries;
         lock (_gate)
         {
@@ -126,7 +130,10 @@ public sealed partial class BrokerClient
         foreach (var entry in entries)
             _ = SubscribeOnWireAsync(socket, entry);
         await FlushQueueAsync(socket).ConfigureAwait(false);
+        if (bearer is not null)
+            _ = RefreshTokensAsync(socket, bearer, connection.Token);
         var close = await receive.ConfigureAwait(false);
+        await connection.CancelAsync().ConfigureAwait(false);
         lock (_gate)
         {
             _socket = null;
@@ -134,7 +141,7 @@ public sealed partial class BrokerClient
         }
         foreach (var id in _pending.Keys)
             if (_pending.TryRemove(id, out var request))
-                request.TrySetException(BrokerException.ConnectionLost());
+                request.Reply.TrySetException(BrokerException.ConnectionLost());
         socket.Dispose();
         return close;
     }
@@ -200,37 +207,50 @@ public sealed partial class BrokerClient
         using (var document = JsonDocument.Parse(frame))
             root = document.RootElement.Clone();
         var type = root.TryGetProperty("type"u8, out var t) ? t.GetString() : null;
-        if (type == "message")
+        switch (type)
         {
-            await DispatchAsync(new BrokerMessage(
-                root.GetProperty("topic"u8).GetString()!,
-                root.GetProperty("offset"u8).GetInt64(),
-                root.GetProperty("data"u8))).ConfigureAwait(false);
-            return;
+            case "message":
+                await DispatchAsync(MessageOf(root)).ConfigureAwait(false);
+                return;
+            case "reset":
+                OnReset(root.GetProperty("topic"u8).GetString()!, root.GetProperty("epoch"u8).GetString()!);
+                return;
+            case "unsubscribed":
+                OnUnsubscribed(root.GetProperty("topic"u8).GetString()!);
+                return;
         }
         if (root.TryGetProperty("id"u8, out var id) && id.TryGetInt64(out var requestId) && _pending.TryRemove(requestId, out var request))
         {
-            request.TrySetResult(root);
+            // Runs here, in the receive loop, before the frames that follow the reply (a recovering ack's replay).
+            request.OnReply?.Invoke(root);
+            request.Reply.TrySetResult(root);
             return;
         }
         if (type == "error")
             Report(ErrorOf(root));
     }
 
+    private static BrokerMessage MessageOf(JsonElement frame) => new(
+        frame.GetProperty("topic"u8).GetString()!,
+        frame.GetProperty("offset"u8).GetInt64(),
+        frame.GetProperty("data"u8));
+
     private static BrokerException ErrorOf(JsonElement reply) => new(
         reply.TryGetProperty("code"u8, out var code) ? code.GetString() ?? "error" : "error",
         reply.TryGetProperty("message"u8, out var message) ? message.GetString() ?? "" : "");
 
-    // Sends a request with a fresh id and returns its reply (ack or error); fails with connection_lost if the connection drops first.
-    private async Task<JsonElement> RequestAsync(ClientWebSocket socket, Func<long, byte[]> command, CancellationToken cancellationToken)
+    // Sends a request with a fresh id and returns its reply (ack or error); fails with connection_lost if the connection
+    // drops first. onReply, if given, sees the reply in the receive loop, before any frame the broker sent after it.
+    private async Task<JsonElement> RequestAsync(ClientWebSocket socket, Func<long, byte[]> command,
+        CancellationToken cancellationToken, Action<JsonElement>? onReply = null)
     {
         var id = NextId();
-        var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        var request = new PendingRequest(onReply);
+        _pending[id] = request;
         try
         {
             await SendAsync(socket, command(id), cancellationToken).ConfigureAwait(false);
-            return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await request.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -282,8 +302,14 @@ public sealed partial class BrokerClient
             publish.Reply.TrySetException(error ?? BrokerException.Closed());
         foreach (var id in _pending.Keys)
             if (_pending.TryRemove(id, out var request))
-                request.TrySetException(error ?? BrokerException.Closed());
+                request.Reply.TrySetException(error ?? BrokerException.Closed());
         foreach (var subscriber in subscribers)
             subscriber.Buffer.Writer.TryComplete(error);
+    }
+
+    private sealed class PendingRequest(Action<JsonElement>? onReply)
+    {
+        public TaskCompletionSource<JsonElement> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Action<JsonElement>? OnReply { get; } = onReply;
     }
 }

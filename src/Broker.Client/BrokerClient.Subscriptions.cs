@@ -16,8 +16,9 @@ public sealed partial class BrokerClient
     /// <summary>
     /// Subscribes to a topic or pattern (<c>*</c> one segment, a last <c>&gt;</c> the rest) and completes once the
     /// broker acknowledged it: every later publish reaches <paramref name="handler"/>. Messages reach the handler one at
-    /// a time, in offset order per topic. After a reconnect the client subscribes again by itself (messages published
-    /// while disconnected are not replayed). Dispose the result to unsubscribe.
+    /// a time, in offset order per topic. After a reconnect the client subscribes again by itself; a concrete topic resumes
+    /// where it left off: the broker replays what was published meanwhile, as far as its history reaches
+    /// (<see cref="Recovered"/> says whether it did). Dispose the result to unsubscribe.
     /// </summary>
     public async Task<Subscription> SubscribeAsync(string topic, Func<BrokerMessage, ValueTask> handler,
         CancellationToken cancellationToken = default)
@@ -85,10 +86,14 @@ public sealed partial class BrokerClient
 
     private async Task SubscribeOnWireAsync(ClientWebSocket socket, TopicEntry entry)
     {
+        TopicPosition? since;
+        lock (_gate)
+            since = entry.Epoch is { } epoch ? new TopicPosition(epoch, entry.Offset) : null;
         System.Text.Json.JsonElement reply;
         try
         {
-            reply = await RequestAsync(socket, id => Commands.Subscribe(id, entry.Key), _lifetime.Token).ConfigureAwait(false);
+            reply = await RequestAsync(socket, id => Commands.Subscribe(id, entry.Key, since), _lifetime.Token,
+                ack => OnSubscribed(entry, since, ack)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BrokerException or OperationCanceledException)
         {
@@ -150,7 +155,11 @@ public sealed partial class BrokerClient
         _lastOffsets[message.Topic] = message.Offset;
         List<Subscriber> targets;
         lock (_gate)
+        {
+            if (_topics.TryGetValue(message.Topic, out var exact) && exact.Epoch is not null)
+                exact.Offset = message.Offset; // where a resubscribe resumes
             targets = [.. _topics.Values.Where(e => TopicMatcher.Matches(e.Key, message.Topic)).SelectMany(e => e.Subscribers)];
+        }
         foreach (var subscriber in targets)
         {
             try
@@ -189,6 +198,13 @@ public sealed partial class BrokerClient
     private sealed class TopicEntry(string key)
     {
         public string Key { get; } = key;
+
+        /// <summary>A concrete topic's epoch since its first ack (null for patterns and before it); guarded by _gate.</summary>
+        public string? Epoch { get; set; }
+
+        /// <summary>The last offset handed to this topic's subscribers (or the ack's, when nothing was replayed); guarded by _gate.</summary>
+        public long Offset { get; set; }
+
         public List<Subscriber> Subscribers { get; } = [];
         public TaskCompletionSource Acked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -22,7 +22,7 @@ public sealed partial class BrokerClient : IAsyncDisposable
     private readonly Uri _uri;
     private readonly BrokerClientOptions _options;
     private readonly Lock _gate = new(); // guards the fields below that are not concurrent collections
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
     private readonly CancellationTokenSource _lifetime = new();
     private BrokerConnectionState _state;
     private ClientWebSocket? _socket;
@@ -129,15 +129,10 @@ public sealed partial class BrokerClient : IAsyncDisposable
         if (_state == state)
             return;
         _state = state;
-        if (StateChanged is { } handler)
-            ThreadPool.QueueUserWorkItem(s => handler(s), state, preferLocal: false);
+        Raise(StateChanged, state);
     }
 
-    private void Report(Exception error)
-    {
-        if (Error is { } handler)
-            ThreadPool.QueueUserWorkItem(e => handler(e), error, preferLocal: false);
-    }
+    private void Report(Exception error) => Raise(Error, error);
 
     private long NextId() => Interlocked.Increment(ref _nextId);
 }

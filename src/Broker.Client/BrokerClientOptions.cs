@@ -43,12 +43,21 @@ public sealed class BrokerClientOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string?>>? TokenProvider { get; set; }
 
+    /// <summary>
+    /// How long before the connection's token expires (its <c>exp</c>) the client asks <see cref="TokenProvider"/> for a
+    /// new one and sends <c>refresh</c>; never before halfway through the token's remaining life. Null: no refresh; the
+    /// broker then closes with 4005 at expiry and the client reconnects with a fresh token.
+    /// </summary>
+    public TimeSpan? TokenRefreshBefore { get; set; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay)
             throw new ArgumentException("ReconnectBaseDelay must be positive and at most ReconnectMaxDelay");
         if (PublishTimeout <= TimeSpan.Zero)
             throw new ArgumentException("PublishTimeout must be positive");
+        if (TokenRefreshBefore < TimeSpan.Zero)
+            throw new ArgumentException("TokenRefreshBefore must not be negative");
         if (MaxQueuedPublishes < 0 || SubscriptionBufferSize < 1)
             throw new ArgumentException("MaxQueuedPublishes must be >= 0 and SubscriptionBufferSize >= 1");
     }

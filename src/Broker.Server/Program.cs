@@ -26,9 +26,9 @@ catch (Exception e)
     return await CannotStartAsync(e);
 }
 
-// One host per cluster incarnation: a node the cluster downed has closed its clients with 1001 and stopped its
-// ActorSystem; it starts again with a fresh one (and fresh Redis connections) and joins through the seeds as a new
-// incarnation. A stop that was asked for (SIGTERM) ends the loop.
+// One host per cluster incarnation: a node the cluster downed (or that could not join in time) has closed its clients
+// with 1001 and stopped its ActorSystem; it starts again with a fresh one (and fresh Redis connections) and joins
+// through the seeds as a new incarnation. A stop that was asked for (SIGTERM) ends the loop.
 while (true)
 {
     try
@@ -42,10 +42,10 @@ while (true)
     Console.WriteLine($"Broker listening on {BrokerApp.BoundAddress(app)}");
     BrokerApp.LogStarted(app);
     await app.WaitForShutdownAsync();
-    var rejoin = app.Services.GetRequiredService<NodeRestart>().Requested;
+    var restart = app.Services.GetRequiredService<NodeRestart>().Reason;
     await app.DisposeAsync();
-    if (!rejoin) return 0;
-    await Console.Error.WriteLineAsync("broker: the cluster downed this node; starting again to rejoin");
+    if (restart is null) return 0;
+    await Console.Error.WriteLineAsync($"broker: {restart}; starting again to join as a new incarnation");
     app = BrokerApp.Build(config);
 }
 

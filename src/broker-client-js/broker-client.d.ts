@@ -92,7 +92,7 @@ export interface BrokerClientOptions {
    * before the token expires (`refresh`). A rejection is reported as an 'error' event and the connection retried.
    */
   getToken?: () => string | Promise<string>;
-  /** Refresh the token this long (ms) before it expires (at the latest halfway through its remaining life). Default 30000. */
+  /** Refresh the token this long (ms) before it expires, but not before halfway through its remaining life. Default 30000. */
   refreshBeforeMs?: number;
 }
 

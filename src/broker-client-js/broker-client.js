@@ -379,11 +379,14 @@ export class BrokerClient {
     });
   }
 
-  /** Refreshes the token `refreshBeforeMs` before it expires (at the latest halfway through a short-lived one). */
+  /**
+   * Refreshes the token `refreshBeforeMs` before it expires, but not before halfway through its remaining life: a token
+   * shorter than twice `refreshBeforeMs` is not refreshed back to back.
+   */
   _scheduleRefresh(socket) {
     clearTimeout(this._refreshTimer);
     const remainingMs = this._session.expires * 1000 - Date.now();
-    const delayMs = Math.max(0, Math.min(remainingMs - this._refreshBeforeMs, remainingMs / 2));
+    const delayMs = Math.max(0, remainingMs - this._refreshBeforeMs, remainingMs / 2);
     this._refreshTimer = setTimeout(async () => {
       try {
         const token = await this._getToken();

@@ -45,25 +45,31 @@ public sealed class BrokerClientTests
     {
         var port = FreePort.Next();
         var node = await Node.StartOnAsync(port);
-        var options = new BrokerClientOptions { ReconnectBaseDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromSeconds(1) };
-        await using var client = new BrokerClient(node.WebSocketUri, options);
-        var states = Channel.CreateUnbounded<BrokerConnectionState>();
-        client.StateChanged += s => states.Writer.TryWrite(s);
+        var (client, states) = Node.Watched(node.WebSocketUri, Node.FastReconnect());
+        await using var _ = client;
+        var recoveries = Channel.CreateUnbounded<TopicRecovery>();
+        client.Recovered += r => recoveries.Writer.TryWrite(r);
         await client.ConnectAsync();
         var received = Channel.CreateUnbounded<BrokerMessage>();
         await using var subscription = await client.SubscribeAsync("restart.t", m => received.Writer.WriteAsync(m));
+        var before = await client.HistoryAsync("restart.t");
         await client.PublishAsync("restart.t", "before");
         Assert.Equal("before", (await received.Reader.ReadAsync().AsTask().WaitAsync(Bound)).Data.GetString());
 
         node.Kill();
         await node.DisposeAsync();
-        await WaitForStateAsync(states, BrokerConnectionState.Reconnecting);
+        await Node.WaitForStateAsync(states, BrokerConnectionState.Reconnecting);
         var queued = client.PublishAsync("restart.t", "queued while down"); // waits for the next connection
         await using var restarted = await Node.StartOnAsync(port);
-        await WaitForStateAsync(states, BrokerConnectionState.Open);
+        await Node.WaitForStateAsync(states, BrokerConnectionState.Open);
         var result = await queued.WaitAsync(Bound);
 
-        // The in-memory backplane of the new node starts offsets again; the resubscribe is in place before the queued publish.
+        // The embedded node lost its past: the resubscribe could not recover, and says so with the new epoch.
+        var recovery = await recoveries.Reader.ReadAsync().AsTask().WaitAsync(Bound);
+        Assert.False(recovery.Recovered);
+        Assert.NotEqual(before.Latest.Epoch, recovery.Position.Epoch);
+        // The in-memory backplane of the new node starts offsets again; the resubscribe is in place before the queued
+        // publish, and offset 1 of the new epoch is not taken for a copy of the old epoch's offset 1.
         Assert.Equal(1, result.Offset);
         var message = await received.Reader.ReadAsync().AsTask().WaitAsync(Bound);
         Assert.Equal(("queued while down", 1L), (message.Data.GetString(), message.Offset));
@@ -74,7 +80,7 @@ public sealed class BrokerClientTests
     public async Task Subscribe_SlowHandler_BackPressureReachesTheBrokerAndNothingIsLost()
     {
         // The broker may queue far more than the sockets hold, so the slow handler shows up in its queue, not as a 4000.
-        await using var node = await Node.StartAsync("--config", WriteConfig("""
+        await using var node = await Node.StartAsync("--config", Node.WriteConfig("""
             broker.websocket { max-queued-bytes = 268435456, max-queued-messages = 1000000 }
             broker.limits.publish-rate = off
             """));
@@ -174,20 +180,5 @@ public sealed class BrokerClientTests
 
         Assert.Equal("handshake_rejected", error.Code);
         Assert.Equal(BrokerConnectionState.Closed, client.State);
-    }
-
-    private static async Task WaitForStateAsync(Channel<BrokerConnectionState> states, BrokerConnectionState wanted)
-    {
-        using var timeout = new CancellationTokenSource(Bound);
-        while (await states.Reader.ReadAsync(timeout.Token) != wanted)
-        {
-        }
-    }
-
-    private static string WriteConfig(string hocon)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"broker-client-test-{Guid.NewGuid():N}.hocon");
-        File.WriteAllText(path, hocon);
-        return path;
     }
 }

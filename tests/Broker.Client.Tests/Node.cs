@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Broker.Testing;
 
 namespace Broker.Client.Tests;
@@ -28,13 +29,45 @@ internal static class Node
         return 0;
     }
 
-    /// <summary>Subscribers on <paramref name="topic"/> on the node (GET /api/topics).</summary>
-    public static async Task<int> SubscribersAsync(BrokerProcess node, string topic)
+    /// <summary>Subscribers on <paramref name="topic"/> on the node (GET /api/topics; with the node's admin key, if it has one).</summary>
+    public static async Task<int> SubscribersAsync(BrokerProcess node, string topic, string? adminKey = null)
     {
         using var http = new HttpClient();
+        if (adminKey is not null)
+            http.DefaultRequestHeaders.Authorization = new("Bearer", adminKey);
         using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(node.HttpUri, "/api/topics")));
         return list.RootElement.GetProperty("topics").EnumerateArray()
             .Where(t => t.GetProperty("topic").GetString() == topic)
             .Sum(t => t.GetProperty("subscribers").GetInt32());
+    }
+
+    /// <summary>Reads state changes until <paramref name="wanted"/> comes.</summary>
+    public static async Task WaitForStateAsync(Channel<BrokerConnectionState> states, BrokerConnectionState wanted)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        while (await states.Reader.ReadAsync(timeout.Token) != wanted)
+        {
+        }
+    }
+
+    /// <summary>A client whose state changes are written to the returned channel.</summary>
+    public static (BrokerClient, Channel<BrokerConnectionState>) Watched(Uri uri, BrokerClientOptions options)
+    {
+        var client = new BrokerClient(uri, options);
+        var states = Channel.CreateUnbounded<BrokerConnectionState>();
+        client.StateChanged += s => states.Writer.TryWrite(s);
+        return (client, states);
+    }
+
+    /// <summary>Quick reconnects, so tests wait for the event they test, not the back-off.</summary>
+    public static BrokerClientOptions FastReconnect() =>
+        new() { ReconnectBaseDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromSeconds(1) };
+
+    /// <summary>A HOCON file for <c>--config</c>.</summary>
+    public static string WriteConfig(string hocon)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broker-client-test-{Guid.NewGuid():N}.hocon");
+        File.WriteAllText(path, hocon);
+        return path;
     }
 }

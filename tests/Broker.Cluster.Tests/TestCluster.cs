@@ -61,6 +61,9 @@ public sealed class TestCluster : IAsyncDisposable
         ["BROKER__NAMESPACES__DEFAULT__HISTORY__SIZE"] = "1000",
         // Scaled down with stable-after (15 s -> 2 s): the lease outlasts the losing side's attempt, then frees up.
         ["AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__LEASE_MAJORITY__RELEASE_AFTER"] = "6s",
+        // Scaled down with stable-after too: a crashed node is removed within seconds, so a restarted incarnation that
+        // is still not a member after 20 s starts again rather than waiting out the default 40 s.
+        ["AKKA__CLUSTER__SHUTDOWN_AFTER_UNSUCCESSFUL_JOIN_SEED_NODES"] = "20s",
     };
 
     /// <summary>The split-brain resolver's lease key (hocon/cluster.hocon, default key prefix).</summary>

@@ -12,7 +12,7 @@ public sealed class UserOperationsTests(ClusterFixture fixture)
     private static async Task<BrokerClient> ConnectAsAsync(BrokerProcess node, string user)
     {
         var client = await BrokerClient.ConnectAsync(node.WebSocketUri);
-        var reply = await client.AuthenticateAsync(HmacTokens.For(user));
+        var reply = await client.AuthenticateAsync(HmacTokens.For(TestCluster.TokenSecret, user));
         Assert.Equal("connected", reply.GetProperty("type").GetString());
         return client;
     }

@@ -10,10 +10,11 @@ internal static class ClusterActorSystem
     /// <summary>
     /// A node the cluster downed (split-brain resolver, or an operator) runs CoordinatedShutdown
     /// (<c>run-coordinated-shutdown-when-down</c>): <see cref="ClientDrain"/> closes its clients with 1001, then its
-    /// ActorSystem terminates. Without actors the node cannot serve, so the host stops too, and
-    /// <see cref="NodeRestart"/> records that it was downed: Program.cs then starts a fresh host (new ActorSystem, new
-    /// Redis connections) that joins the cluster again as a new incarnation. On a normal shutdown the host is already
-    /// stopping and the process exits.
+    /// ActorSystem terminates. So does a node that could not join within
+    /// <c>shutdown-after-unsuccessful-join-seed-nodes</c> (hocon/cluster.hocon). Without actors the node cannot serve, so
+    /// the host stops too, and <see cref="NodeRestart"/> records why: Program.cs then starts a fresh host (new
+    /// ActorSystem, new Redis connections) that joins the cluster again as a new incarnation. On a normal shutdown the
+    /// host is already stopping and the process exits.
     /// </summary>
     public static AkkaConfigurationBuilder StopHostWhenTerminated(this AkkaConfigurationBuilder akka) =>
         akka.AddStartup((system, _) =>
@@ -24,8 +25,15 @@ internal static class ClusterActorSystem
             var restart = services.GetService<NodeRestart>();
             system.WhenTerminated.ContinueWith(_ =>
             {
-                if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
-                    restart.Downed();
+                switch (CoordinatedShutdown.Get(system).ShutdownReason)
+                {
+                    case CoordinatedShutdown.ClusterDowningReason:
+                        restart.Request("the cluster downed this node");
+                        break;
+                    case CoordinatedShutdown.ClusterJoinUnsuccessfulReason:
+                        restart.Request("this node could not join the cluster in time");
+                        break;
+                }
                 lifetime.StopApplication();
             }, TaskScheduler.Default);
         });

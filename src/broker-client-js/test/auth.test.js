@@ -29,8 +29,9 @@ function client(getToken, options = {}) {
 
 test('getToken_ShortLivedTokens_RefreshKeepsTheConnectionPastExpiry', BOUNDED, async () => {
   let calls = 0;
-  // Each token lives 6 s (whole seconds: 5-6 s); the client refreshes 4 s before expiry (at most halfway), so refreshes
-  // come every 2-3 s with seconds of margin even on a loaded machine, and the first expiry passes on a refreshed token.
+  // Each token lives 6 s (whole seconds: 5-6 s); the client refreshes 4 s before expiry but not before halfway, so
+  // refreshes come every 2.5-3 s with seconds of margin even on a loaded machine, and the first expiry passes on a
+  // refreshed token.
   const c = client(() => { calls += 1; return token('alice', 6_000); }, { refreshBeforeMs: 4_000 });
   const states = [];
   c.on('state', (state) => states.push(state));

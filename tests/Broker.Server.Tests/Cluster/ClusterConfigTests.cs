@@ -84,5 +84,6 @@ public sealed class ClusterConfigTests
         Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.coordination.redis-lease.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.coordination.redis-lease.lease-operation-timeout"));
         Assert.Equal(TimeSpan.FromSeconds(10), config.GetTimeSpan("akka.coordinated-shutdown.phases.before-service-unbind.timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(40), config.GetTimeSpan("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes"));
     }
 }
