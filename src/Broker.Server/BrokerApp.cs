@@ -68,7 +68,7 @@ internal static class BrokerApp
         // Kestrel waits this long for upgraded connections to finish their 1001 close handshake on shutdown.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<ConnectionCounters>();
+        builder.Services.AddSingleton(new ConnectionCounters(settings.Limits.MaxOutboundBytes));
         builder.Services.AddSingleton<WebSocketRoutes>();
         builder.Services.AddSingleton<WebSocketSessions>();
         builder.Services.AddSingleton<NodeRestart>();
@@ -97,9 +97,11 @@ internal static class BrokerApp
             {
                 var shards = provider.GetRequiredService<ShardSet>();
                 shards.Register(system);
-                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards), "connections");
+                var counters = provider.GetRequiredService<ConnectionCounters>();
+                var connections = system.ActorOf(ConnectionSupervisorActor.Props(settings.WebSocket, shards, counters.Outbound),
+                    "connections");
                 registry.Register<ConnectionSupervisorActor>(connections);
-                ClientDrain.CloseClientsOnShutdown(system, connections, provider.GetRequiredService<ConnectionCounters>(),
+                ClientDrain.CloseClientsOnShutdown(system, connections, counters,
                     settings.WebSocket.CloseTimeout);
             });
             akka.WithBrokerPubSub(provider);

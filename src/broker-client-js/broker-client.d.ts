@@ -127,7 +127,7 @@ export interface Session {
 
 /**
  * A server error reply (`code` is the protocol's stable code: `bad_json`, `bad_request`, `unknown_type`, `bad_topic`,
- * `too_many_subscriptions`, `message_too_large`, `rate_limited`, `backplane_unavailable`, `forbidden`) or a client-side failure
+ * `too_many_subscriptions`, `message_too_large`, `rate_limited`, `backplane_unavailable`, `forbidden`, `overloaded`) or a client-side failure
  * (`connection_lost`, `closed`, `queue_full`, `not_connected`, `unsubscribed`, `bad_frame`, `socket_error`).
  */
 export class BrokerError extends Error {

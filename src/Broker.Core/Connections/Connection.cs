@@ -38,6 +38,12 @@ public static class Connection
         public static readonly Overflowed Instance = new();
     }
 
+    /// <summary>From the <see cref="OutboundBudget"/>: the node is over it and this queue is among the largest; close with 4000.</summary>
+    internal sealed class OverBudget
+    {
+        public static readonly OverBudget Instance = new();
+    }
+
     /// <summary>From the read pump or the outbox: the socket failed or the peer vanished without a Close frame.</summary>
     internal sealed record TransportFailed(string Reason);
 

@@ -24,6 +24,7 @@ internal sealed partial class ConnectionActor
         // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
         Receive<Connection.Deliver>(_ => _setup.Counters.Traffic.Drops.Increment());
         Receive<Connection.Overflowed>(_ => { });
+        Receive<Connection.OverBudget>(_ => { });
         Receive<Connection.Send>(_ => { });
         Receive<Connection.Close>(_ => { });
         Receive<Connection.HeartbeatTick>(_ => { });
@@ -88,6 +89,7 @@ internal sealed partial class ConnectionActor
         if (!_closeSent && !_transportGone)
             SendClose(CloseStatus.InternalServerError, discardQueued: true);
         _outbox.Finish(null, discardQueued: false);
+        _setup.Counters.Outbound.Unregister(_outbox);
         _readPump.Stop();
         _setup.Handler.OnStopped(this);
         _reader?.Dispose();

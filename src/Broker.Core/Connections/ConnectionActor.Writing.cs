@@ -46,6 +46,16 @@ internal sealed partial class ConnectionActor
         return false;
     }
 
+    private void OnOverBudget()
+    {
+        if (_closeSent)
+            return;
+        _setup.Counters.SlowConsumer();
+        _log.Warning("Node outbound budget ({0} bytes) exceeded and this queue is among the largest; closing with 4000",
+            _setup.Counters.Outbound.MaxBytes);
+        BecomeClosing(CloseStatus.SlowConsumer, discardQueued: true);
+    }
+
     private void OnOverflow()
     {
         if (_closeSent)

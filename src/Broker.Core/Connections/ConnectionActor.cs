@@ -28,6 +28,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
         _setup = setup;
         _shard = shard;
         _outbox = new ConnectionOutbox(shard, setup, Self);
+        setup.Counters.Outbound.Register(_outbox, Self);
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
         Open();
@@ -64,6 +65,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
         Receive<Connection.BytesReceived>(OnBytesReceived);
         Receive<Connection.Deliver>(d => _outbox.Deliver(d.Frame));
         Receive<Connection.Overflowed>(_ => OnOverflow());
+        Receive<Connection.OverBudget>(_ => OnOverBudget());
         Receive<Connection.Send>(s => ((IConnectionContext)this).Send(s.OpCode, s.Payload.Span));
         Receive<Connection.Close>(c => BecomeClosing(c.Status, discardQueued: false));
         Receive<Connection.HeartbeatTick>(_ => OnHeartbeatTick());

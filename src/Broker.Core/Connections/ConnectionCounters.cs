@@ -31,6 +31,12 @@ public sealed class ConnectionCounters
     /// <summary>Message counters (commands in, replies out, deliveries, drops, publishes).</summary>
     public TrafficCounters Traffic { get; } = new();
 
+    /// <summary>The node-wide outbound budget.</summary>
+    public OutboundBudget Outbound { get; }
+
+    /// <summary>Creates a node's counters; <paramref name="maxOutboundBytes"/> is <c>broker.limits.max-outbound-bytes</c> (null: none).</summary>
+    public ConnectionCounters(long? maxOutboundBytes = null) => Outbound = new OutboundBudget(this, maxOutboundBytes);
+
     /// <summary>Admits one more connection unless <paramref name="max"/> are already open.</summary>
     public bool TryAdmit(long max)
     {

@@ -47,6 +47,9 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     public Task Drained =>
         _isDrained ? Task.CompletedTask : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>Bytes the transport has not taken yet (read by the node-wide <see cref="OutboundBudget"/> from any thread).</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
     public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
 

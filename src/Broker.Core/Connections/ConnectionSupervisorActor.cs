@@ -14,8 +14,11 @@ public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
     private readonly WebSocketSettings _settings;
     private Protocol.CloseStatus? _closingAll;
 
-    /// <summary>Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods.</summary>
-    public ConnectionSupervisorActor(WebSocketSettings settings, ShardSet shards)
+    /// <summary>
+    /// Creates the supervisor; <paramref name="settings"/> gives the heartbeat periods; on each heartbeat it enforces
+    /// <paramref name="outbound"/> (the node's outbound budget), when given.
+    /// </summary>
+    public ConnectionSupervisorActor(WebSocketSettings settings, ShardSet shards, OutboundBudget? outbound = null)
     {
         _settings = settings;
         Receive<ConnectionSupervisor.Open>(open =>
@@ -34,6 +37,7 @@ public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
         });
         Receive<Connection.HeartbeatTick>(tick =>
         {
+            outbound?.Enforce();
             foreach (var child in Context.GetChildren())
                 child.Tell(tick);
         });
@@ -43,8 +47,8 @@ public sealed class ConnectionSupervisorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the supervisor.</summary>
-    public static Props Props(WebSocketSettings settings, ShardSet shards) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings, shards));
+    public static Props Props(WebSocketSettings settings, ShardSet shards, OutboundBudget? outbound = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisorActor(settings, shards, outbound));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -23,6 +23,14 @@ public sealed partial class PubSubHandler
         if (!TakeSubscribeToken(connection, command))
             return;
         var held = _held.Contains(key);
+        // Over the node's outbound budget a new subscription would only add to what cannot be sent. Not the client's
+        // fault, so not a violation.
+        if (_services.Outbound is { IsOver: true })
+        {
+            Error(connection, command.Id.FirstSpanOrCopy(), ClientError.Overloaded,
+                $"this node's outbound queues hold more than {_services.Outbound.MaxBytes} bytes; try again later");
+            return;
+        }
         if (!held && _held.Count >= _services.Settings.MaxSubscriptionsPerConnection)
         {
             Reject(connection, command.Id, ClientError.TooManySubscriptions,

@@ -13,5 +13,6 @@ namespace Broker.Core.PubSub;
 /// <param name="Settings">The limits of <c>broker.limits</c>.</param>
 /// <param name="Traffic">Node-wide message counters.</param>
 /// <param name="Namespaces">Per-topic options (history size for recovery and the history command).</param>
+/// <param name="Outbound">The node's outbound budget: over it, subscribes are refused (null: none).</param>
 public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic,
-    NamespaceTable Namespaces);
+    NamespaceTable Namespaces, OutboundBudget? Outbound = null);

@@ -30,7 +30,8 @@ public sealed record BrokerSettings(
             HttpSettings.Read(broker.Section("http")),
             ReadWebSocket(broker.Section("websocket")),
             new LimitsSettings(broker.Section("limits").Int("max-connections", 1, 10_000_000),
-                broker.Section("limits").OptionalInt("max-connections-per-ip", 1, 10_000_000)),
+                broker.Section("limits").OptionalInt("max-connections-per-ip", 1, 10_000_000),
+                broker.Section("limits").OptionalLong("max-outbound-bytes", 1, 1L << 50)),
             new ShutdownSettings(broker.Section("shutdown").Duration("drain-timeout")),
             auth,
             NamespacesReader.Read(broker.Section("namespaces"), auth));

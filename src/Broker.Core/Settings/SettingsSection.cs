@@ -108,6 +108,10 @@ public sealed class SettingsSection
     public int? OptionalInt(string key, int min, int max) =>
         IsOff(key) ? null : Int(key, min, max);
 
+    /// <summary>A whole number in range, or null when the value is <c>off</c>.</summary>
+    public long? OptionalLong(string key, long min, long max) =>
+        IsOff(key) ? null : Long(key, min, max);
+
     /// <summary>A number in range, or null when the value is <c>off</c>.</summary>
     public double? OptionalDouble(string key, double min, double max) =>
         IsOff(key) ? null : Double(key, min, max);

@@ -8,7 +8,8 @@ namespace Broker.Core.Topics;
 // immutable snapshot in its TopicRoute that the router fans out from (the actor is not on the message path). An ack goes
 // out only after the snapshot holding the change is visible, so every later publish reaches a new subscriber and none
 // reaches one that was told it left. Subscribers are not watched: a connection unsubscribes everything when it stops.
-// Asks the registry to stop it after an idle TTL without subscribers.
+// Asks the registry to stop it after an idle TTL without subscribers. Its route is left as it was when it stopped: the
+// registry reads the members from it (a crash re-subscribes them to a fresh actor), then empties and removes it.
 internal sealed class TopicActor : ReceiveActor, IWithTimers
 {
     private const string IdleTimer = "idle";
@@ -41,9 +42,6 @@ internal sealed class TopicActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart() => Timers.StartSingleTimer(IdleTimer, Topic.IdleTick.Instance, _idleTtl);
-
-    // The route outlives nothing: once stopped, the registry removes it from the router.
-    protected override void PostStop() => _route.Groups = [];
 
     private void OnSubscribe(TopicRegistry.Subscribe subscribe)
     {

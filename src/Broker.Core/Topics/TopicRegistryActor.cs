@@ -45,7 +45,10 @@ internal sealed class TopicRegistryActor : ReceiveActor
     protected override void PostStop()
     {
         foreach (var route in _routes.Values)
+        {
+            route.Groups = [];
             _router.Remove(route);
+        }
     }
 
     private void OnCommand(string key, object command, bool isSubscribe)
@@ -146,11 +149,13 @@ internal sealed class TopicRegistryActor : ReceiveActor
         if (!_routes.Remove(terminated.ActorRef, out var route) || !_entries.TryGetValue(route.Key, out var entry))
             return;
         var key = route.Key;
+        var groups = route.Groups;
+        route.Groups = [];
         _router.Remove(route);
         entry.Actor = null;
         entry.Count.Value = 0;
         if (entry.State != State.Stopping)
-            _log.Warning("Topic actor for {0} stopped unexpectedly; its subscribers no longer receive it", key);
+            Resubscribe(key, entry, groups);
         if (entry.Pending.Exists(p => p.Command is TopicRegistry.Subscribe))
         {
             // Subscribes arrived while it stopped: the backplane is still subscribed, so start a fresh actor at once.
@@ -162,6 +167,21 @@ internal sealed class TopicRegistryActor : ReceiveActor
         Start(() => _backplane.UnsubscribeAsync(key)).PipeTo(Self,
             success: () => new BackplaneUnsubscribed(key, null),
             failure: e => new BackplaneUnsubscribed(key, e));
+    }
+
+    // A topic actor that threw lost its membership, but its last published snapshot still names every subscriber (the
+    // connections still hold the key and would otherwise be acked as subscribed while nothing arrives): they are
+    // subscribed again, ahead of any command that waited, to the fresh actor started next. Their acks go nowhere; a
+    // message published while no actor existed is not delivered, as for any gap a subscriber can recover with since.
+    private void Resubscribe(string key, Entry entry, ShardGroup[] groups)
+    {
+        var resubscribes = new List<PendingCommand>();
+        foreach (var group in groups)
+            foreach (var member in group.Members)
+                resubscribes.Add(new PendingCommand(new TopicRegistry.Subscribe(key, member), Context.System.DeadLetters));
+        entry.Pending.InsertRange(0, resubscribes);
+        _log.Warning("Topic actor for {0} stopped unexpectedly; re-subscribing its {1} subscribers to a fresh one", key,
+            resubscribes.Count);
     }
 
     private void OnBackplaneUnsubscribed(BackplaneUnsubscribed message)

@@ -28,4 +28,6 @@ public enum ClientError : byte
     Forbidden,
     /// <summary><c>not_available</c>: the topic's namespace does not offer this command (presence off).</summary>
     NotAvailable,
+    /// <summary><c>overloaded</c>: the node's outbound queues are over <c>broker.limits.max-outbound-bytes</c>; try later.</summary>
+    Overloaded,
 }

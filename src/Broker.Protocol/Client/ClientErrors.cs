@@ -17,6 +17,7 @@ public static class ClientErrors
         ClientError.BackplaneUnavailable => "backplane_unavailable",
         ClientError.Forbidden => "forbidden",
         ClientError.NotAvailable => "not_available",
+        ClientError.Overloaded => "overloaded",
         _ => throw new ArgumentOutOfRangeException(nameof(error), error, "not an error code"),
     };
 }

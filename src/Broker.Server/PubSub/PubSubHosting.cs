@@ -30,5 +30,6 @@ internal static class PubSubHosting
         services.GetRequiredService<IBackplane>(),
         services.GetRequiredService<PubSubSettings>(),
         services.GetRequiredService<ConnectionCounters>().Traffic,
-        services.GetRequiredService<Broker.Core.Settings.BrokerSettings>().Namespaces);
+        services.GetRequiredService<Broker.Core.Settings.BrokerSettings>().Namespaces,
+        services.GetRequiredService<ConnectionCounters>().Outbound);
 }

@@ -288,6 +288,31 @@ public class TopicRegistryTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void TopicActorCrash_Subscribers_ReSubscribedToAFreshActorAndStillReceive()
+    {
+        var registry = Registry(Long);
+        var (a, b, c) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        Subscribe(registry, "chat.lobby", a);
+        Subscribe(registry, "chat.lobby", b);
+        Subscribe(registry, "other", c);
+        var crashed = _router.Find("chat.lobby");
+        Watch(crashed!);
+
+        // A command the topic actor cannot handle (no subscriber) makes it throw; the registry stops it.
+        registry.Tell(new TopicRegistry.Subscribe("chat.lobby", null!));
+        ExpectTerminated(crashed);
+        AwaitCondition(() => _router.Find("chat.lobby") is { } fresh && !fresh.Equals(crashed)
+            && Topics(registry).Single(t => t.Key == "chat.lobby").Subscribers == 2);
+        Publish("chat.lobby", "2");
+        Publish("other", "3");
+
+        Assert.Equal(new DeliveredMessage("chat.lobby", 1, "2"), Received(a));
+        Assert.Equal(new DeliveredMessage("chat.lobby", 1, "2"), Received(b));
+        Assert.Equal(new DeliveredMessage("other", 1, "3"), Received(c));
+        Assert.Equal(["+chat.lobby", "+other"], _backplane.Calls); // the backplane subscription was kept
+    }
+
+    [Fact]
     public void Registry_Stopped_RemovesEveryRoute()
     {
         var registry = Registry(Long);

@@ -35,6 +35,7 @@ public sealed class BrokerSettingsTests
 
         Assert.Equal(100_000, settings.Limits.MaxConnections);
         Assert.Null(settings.Limits.MaxConnectionsPerIp);
+        Assert.Equal(1L << 30, settings.Limits.MaxOutboundBytes);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Shutdown.DrainTimeout);
     }
 
