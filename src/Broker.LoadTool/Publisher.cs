@@ -59,7 +59,7 @@ internal sealed class Publisher : WsConnection
     /// <summary>Publishes until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        var batch = new byte[MaxBatch * (ClientFrame.MaxHeaderLength + MaxPublishLength())];
+        var batch = new byte[MaxBatch * (ClientFrameWriter.MaxHeaderLength + MaxPublishLength())];
         var scratch = new byte[MaxPublishLength()];
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
         var started = Stopwatch.GetTimestamp();
@@ -168,7 +168,7 @@ internal sealed class Publisher : WsConnection
 
         _board.OnSent(topic);
         Volatile.Write(ref _sent, id + 1);
-        return ClientFrame.Write(destination, OpCode.Text, scratch[..at], NextMaskKey());
+        return ClientFrameWriter.Write(destination, OpCode.Text, scratch[..at], NextMaskKey());
     }
 
     private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> bytes)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Broker.Protocol.Framing;
 
 namespace Broker.LoadTool;
 
@@ -33,8 +34,8 @@ internal sealed class Subscriber(int topic, TopicBoard board, MeasureWindow? win
     public async Task SubscribeAsync(TimeSpan timeout)
     {
         var json = Encoding.ASCII.GetBytes($"{{\"type\":\"subscribe\",\"id\":0,\"topic\":\"{board.Names[Topic]}\"}}");
-        var frame = new byte[ClientFrame.MaxHeaderLength + json.Length];
-        var length = ClientFrame.Write(frame, Broker.Protocol.Framing.OpCode.Text, json, NextMaskKey());
+        var frame = new byte[ClientFrameWriter.MaxHeaderLength + json.Length];
+        var length = ClientFrameWriter.Write(frame, OpCode.Text, json, NextMaskKey());
         await SendAsync(frame.AsMemory(0, length));
         await _subscribed.Task.WaitAsync(timeout);
     }

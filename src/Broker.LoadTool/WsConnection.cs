@@ -65,9 +65,9 @@ internal abstract class WsConnection
         if (!_closing && Disconnect is null)
         {
             _closing = true;
-            var frame = new byte[ClientFrame.MaxHeaderLength + ClosePayload.MaxLength];
+            var frame = new byte[ClientFrameWriter.MaxHeaderLength + ClosePayload.MaxLength];
             Span<byte> body = stackalloc byte[ClosePayload.MaxLength];
-            var length = ClientFrame.Write(frame, OpCode.Close, body[..ClosePayload.Write(body, CloseStatus.NormalClosure)], NextMaskKey());
+            var length = ClientFrameWriter.Write(frame, OpCode.Close, body[..ClosePayload.Write(body, CloseStatus.NormalClosure)], NextMaskKey());
             try
             {
                 await SendAsync(frame.AsMemory(0, length));
@@ -210,8 +210,8 @@ internal abstract class WsConnection
 
     private void Reply(OpCode opCode, in ReadOnlySequence<byte> payload)
     {
-        var frame = new byte[ClientFrame.MaxHeaderLength + payload.Length];
-        var length = ClientFrame.Write(frame, opCode, payload.ToArray(), NextMaskKey());
+        var frame = new byte[ClientFrameWriter.MaxHeaderLength + payload.Length];
+        var length = ClientFrameWriter.Write(frame, opCode, payload.ToArray(), NextMaskKey());
         // Fire and forget: a pong must not stall reading; a failed send surfaces as a receive error.
         _ = SendAsync(frame.AsMemory(0, length)).AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
     }

@@ -6,25 +6,18 @@ namespace Broker.Protocol.Compression;
 /// A raw-deflate compressor producing permessage-deflate message bodies (RFC 7692 §7.2.1): each message ends with a
 /// flush whose trailing 00 00 FF FF is stripped. Owns native zlib state; not thread-safe.
 /// </summary>
-internal sealed unsafe class Deflater : IDisposable
+internal sealed unsafe class Deflater : ZLibHandle
 {
     private static ReadOnlySpan<byte> FlushTail => [0x00, 0x00, 0xFF, 0xFF];
-
-    private ZStream _stream;
-    private bool _disposed;
 
     /// <param name="windowBits">LZ77 window, 9–15 (zlib's raw deflate cannot use 8).</param>
     public Deflater(int windowBits)
     {
         if (windowBits is < 9 or > 15)
             throw new ArgumentOutOfRangeException(nameof(windowBits), windowBits, "raw deflate supports 9-15 window bits");
-        fixed (ZStream* stream = &_stream)
-        {
-            var result = ZLibNative.DeflateInit2(stream, ZLibNative.DefaultCompression, ZLibNative.Deflated, -windowBits,
-                ZLibNative.DefaultMemLevel, ZLibNative.DefaultStrategy);
-            if (result != ZLibNative.Ok)
-                throw new InvalidOperationException($"deflateInit2 failed with zlib code {result}");
-        }
+        fixed (ZStream* stream = &State)
+            Check(ZLibNative.DeflateInit2(stream, ZLibNative.DefaultCompression, ZLibNative.Deflated, -windowBits,
+                ZLibNative.DefaultMemLevel, ZLibNative.DefaultStrategy), "deflateInit2");
     }
 
     /// <summary>
@@ -37,7 +30,7 @@ internal sealed unsafe class Deflater : IDisposable
     /// <param name="output">A rented buffer, or null to rent one.</param>
     public int Compress(ReadOnlySpan<byte> input, bool forgetContext, ref byte[]? output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         // RFC 7692 §7.2.3.6: an empty message compresses to one 0x00 byte (an empty stored block, tail stripped).
         // zlib would emit nothing for a second consecutive flush without input, so say it directly.
         output ??= ArrayPool<byte>.Shared.Rent(Math.Max(64, input.Length + (input.Length >> 8) + 32));
@@ -50,7 +43,7 @@ internal sealed unsafe class Deflater : IDisposable
         var flush = forgetContext ? ZLibNative.FullFlush : ZLibNative.SyncFlush;
         var written = 0;
         fixed (byte* inputPointer = input)
-        fixed (ZStream* stream = &_stream)
+        fixed (ZStream* stream = &State)
         {
             stream->NextIn = inputPointer;
             stream->AvailIn = (uint)input.Length;
@@ -80,23 +73,7 @@ internal sealed unsafe class Deflater : IDisposable
         return written - FlushTail.Length;
     }
 
-    // Per-thread compressors (MessageWriter) are never disposed; this frees their native state once their thread is gone.
-    ~Deflater() => Release();
-
-    public void Dispose()
-    {
-        Release();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Release()
-    {
-        if (_disposed)
-            return;
-        _disposed = true;
-        fixed (ZStream* stream = &_stream)
-            ZLibNative.DeflateEnd(stream);
-    }
+    protected override void End(ZStream* stream) => ZLibNative.DeflateEnd(stream);
 
     private static void Grow(ref byte[] output, int used)
     {

@@ -1,23 +1,17 @@
 namespace Broker.Protocol.Compression;
 
 /// <summary>A raw-deflate decompressor for permessage-deflate message bodies. Owns native zlib state; not thread-safe.</summary>
-internal sealed unsafe class Inflater : IDisposable
+internal sealed unsafe class Inflater : ZLibHandle
 {
     private readonly int _windowBits;
-    private ZStream _stream;
-    private bool _disposed;
 
     /// <param name="windowBits">The peer's LZ77 window, 8–15. 8 is raised to 9: zlib compresses with 9 when asked
     /// for 8, so a peer that offered 8 may still refer 512 bytes back.</param>
     public Inflater(int windowBits)
     {
         _windowBits = -Math.Clamp(windowBits, 9, 15);
-        fixed (ZStream* stream = &_stream)
-        {
-            var result = ZLibNative.InflateInit2(stream, _windowBits);
-            if (result != ZLibNative.Ok)
-                throw new InvalidOperationException($"inflateInit2 failed with zlib code {result}");
-        }
+        fixed (ZStream* stream = &State)
+            Check(ZLibNative.InflateInit2(stream, _windowBits), "inflateInit2");
     }
 
     /// <summary>True once the peer ended its deflate stream with a final block; <see cref="Reset"/> starts a new one.</summary>
@@ -29,13 +23,13 @@ internal sealed unsafe class Inflater : IDisposable
     /// </summary>
     public bool TryInflate(ReadOnlySpan<byte> input, Span<byte> output, out int consumed, out int written)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         consumed = written = 0;
         if (Finished)
             return true; // nothing follows a final block; the caller decides whether leftover input is an error
         fixed (byte* inputPointer = input)
         fixed (byte* outputPointer = output)
-        fixed (ZStream* stream = &_stream)
+        fixed (ZStream* stream = &State)
         {
             stream->NextIn = inputPointer;
             stream->AvailIn = (uint)input.Length;
@@ -58,31 +52,11 @@ internal sealed unsafe class Inflater : IDisposable
     /// <summary>Forgets the window and any finished stream (no context takeover, or after a final block).</summary>
     public void Reset()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         Finished = false;
-        fixed (ZStream* stream = &_stream)
-        {
-            var result = ZLibNative.InflateReset2(stream, _windowBits);
-            if (result != ZLibNative.Ok)
-                throw new InvalidOperationException($"inflateReset2 failed with zlib code {result}");
-        }
+        fixed (ZStream* stream = &State)
+            Check(ZLibNative.InflateReset2(stream, _windowBits), "inflateReset2");
     }
 
-    // A reader dropped without Dispose still frees the native state.
-    ~Inflater() => Release();
-
-    public void Dispose()
-    {
-        Release();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Release()
-    {
-        if (_disposed)
-            return;
-        _disposed = true;
-        fixed (ZStream* stream = &_stream)
-            ZLibNative.InflateEnd(stream);
-    }
+    protected override void End(ZStream* stream) => ZLibNative.InflateEnd(stream);
 }

@@ -96,7 +96,13 @@ public sealed class RedisLease : Lease
                 {
                     if (!await RunAsync(LeaseScripts.Renew, "renew").ConfigureAwait(false))
                         break; // expired and taken by another owner: lost for certain
-                    Volatile.Write(ref _renewedAt, Stopwatch.GetTimestamp());
+                    lock (_gate)
+                    {
+                        // A renewal that was in flight while the lease was released must not make it look held again.
+                        if (cancel.IsCancellationRequested)
+                            return;
+                        Volatile.Write(ref _renewedAt, Stopwatch.GetTimestamp());
+                    }
                 }
                 catch (LeaseException e) when (CheckLease())
                 {
@@ -131,8 +137,8 @@ public sealed class RedisLease : Lease
             _renewing?.Cancel();
             _renewing?.Dispose();
             _renewing = null;
+            Volatile.Write(ref _renewedAt, 0);
         }
-        Volatile.Write(ref _renewedAt, 0);
     }
 
     // A lease answer is certain only when Redis answered: anything else is a LeaseException (the SBR then treats the

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Broker.Protocol.Framing;
 
@@ -26,8 +25,8 @@ public class MessageReaderBenchmarks
         var payload = new byte[PayloadBytes];
         for (var i = 0; i < payload.Length; i++)
             payload[i] = (byte)('a' + i % 26);
-        _binaryFrame = Frame(0x82, payload, 0x3d21fa37);
-        _textFrame = Frame(0x81, payload, 0);
+        _binaryFrame = ClientFrameWriter.Encode(OpCode.Binary, payload, 0x3d21fa37);
+        _textFrame = ClientFrameWriter.Encode(OpCode.Text, payload, 0);
         _reader = new MessageReader(new MessageReaderOptions(1 << 20));
     }
 
@@ -48,34 +47,5 @@ public class MessageReaderBenchmarks
         var buffer = new ReadOnlySequence<byte>(_textFrame);
         _reader.TryRead(ref buffer, out var message);
         return message.Payload.Length;
-    }
-
-    private static byte[] Frame(byte first, byte[] payload, int maskKey)
-    {
-        var header = new List<byte> { first };
-        if (payload.Length <= 125)
-        {
-            header.Add((byte)(0x80 | payload.Length));
-        }
-        else
-        {
-            header.Add(0x80 | 126);
-            header.Add((byte)(payload.Length >> 8));
-            header.Add((byte)payload.Length);
-            if (payload.Length > ushort.MaxValue)
-            {
-                header[^3] = 0x80 | 127;
-                header.RemoveRange(header.Count - 2, 2);
-                var length = new byte[8];
-                BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
-                header.AddRange(length);
-            }
-        }
-        var key = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(key, maskKey);
-        header.AddRange(key);
-        var masked = payload.ToArray();
-        Masking.Unmask(masked, maskKey, 0);
-        return [.. header, .. masked];
     }
 }

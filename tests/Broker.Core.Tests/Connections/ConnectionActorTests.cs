@@ -47,14 +47,7 @@ public sealed class ConnectionActorTests : TestKit
 
     private static async Task SendMaskedAsync(Socket socket, OpCode opCode, byte[] payload)
     {
-        var frame = new byte[6 + payload.Length];
-        frame[0] = (byte)(0x80 | (int)opCode);
-        frame[1] = (byte)(0x80 | payload.Length);
-        byte[] mask = [1, 2, 3, 4];
-        mask.CopyTo(frame, 2);
-        for (var i = 0; i < payload.Length; i++)
-            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
-        await socket.ClientToServer.Writer.WriteAsync(frame);
+        await socket.ClientToServer.Writer.WriteAsync(ClientFrameWriter.Encode(opCode, payload, maskKey: 0x04030201));
     }
 
     private static async Task<(OpCode OpCode, byte[] Payload)> ReadFrameAsync(Socket socket)

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
+using Broker.Protocol.Framing;
 
 namespace Broker.Core.Tests.PubSub;
 
@@ -16,16 +17,7 @@ internal sealed class PipeClient(IActorRef connection, PipeWriter toServer, Pipe
 
     public async Task SendAsync(string json)
     {
-        var payload = Encoding.UTF8.GetBytes(json);
-        Assert.True(payload.Length <= 125, "short frames only");
-        var frame = new byte[6 + payload.Length];
-        frame[0] = 0x81; // FIN, text
-        frame[1] = (byte)(0x80 | payload.Length);
-        byte[] mask = [9, 8, 7, 6];
-        mask.CopyTo(frame, 2);
-        for (var i = 0; i < payload.Length; i++)
-            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
-        await toServer.WriteAsync(frame);
+        await toServer.WriteAsync(ClientFrameWriter.Encode(OpCode.Text, Encoding.UTF8.GetBytes(json), maskKey: 0x06070809));
     }
 
     /// <summary>The next text frame's JSON (server frames here are short: 7- or 16-bit lengths).</summary>

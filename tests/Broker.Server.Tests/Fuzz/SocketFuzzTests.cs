@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Broker.Fuzz;
+using Broker.Protocol.Framing;
 using Broker.Testing;
 
 namespace Broker.Server.Tests.Fuzz;
@@ -91,24 +92,7 @@ public sealed class SocketFuzzTests
     }
 
     // A client text frame carrying a JSON command.
-    private static byte[] Masked(byte[] payload)
-    {
-        byte[] key = [1, 2, 3, 4];
-        var frame = new List<byte> { 0x81 };
-        if (payload.Length < 126)
-        {
-            frame.Add((byte)(0x80 | payload.Length));
-        }
-        else
-        {
-            frame.Add(0x80 | 126);
-            frame.Add((byte)(payload.Length >> 8));
-            frame.Add((byte)payload.Length);
-        }
-        frame.AddRange(key);
-        frame.AddRange(payload.Select((b, i) => (byte)(b ^ key[i & 3])));
-        return frame.ToArray();
-    }
+    private static byte[] Masked(byte[] payload) => ClientFrameWriter.Encode(OpCode.Text, payload, maskKey: 0x04030201);
 
     private static async Task PubSubRoundTripAsync(BrokerProcess node, string topic)
     {

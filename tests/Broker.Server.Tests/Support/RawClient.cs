@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Broker.Protocol.Framing;
 
 namespace Broker.Server.Tests.Support;
 
@@ -90,36 +91,14 @@ public sealed class RawClient : IAsyncDisposable
 
     public static byte[] EncodeFrame(int opCode, byte[] payload, bool fin = true, bool masked = true, int rsv = 0)
     {
-        using var frame = new MemoryStream();
-        frame.WriteByte((byte)((fin ? 0x80 : 0) | (rsv << 4) | opCode));
-        var maskBit = masked ? 0x80 : 0;
-        if (payload.Length <= 125)
-        {
-            frame.WriteByte((byte)(maskBit | payload.Length));
-        }
-        else if (payload.Length <= ushort.MaxValue)
-        {
-            frame.WriteByte((byte)(maskBit | 126));
-            frame.WriteByte((byte)(payload.Length >> 8));
-            frame.WriteByte((byte)payload.Length);
-        }
-        else
-        {
-            frame.WriteByte((byte)(maskBit | 127));
-            var length = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
-            frame.Write(length);
-        }
-        if (!masked)
-        {
-            frame.Write(payload);
-            return frame.ToArray();
-        }
-        var mask = RandomNumberGenerator.GetBytes(4);
-        frame.Write(mask);
-        for (var i = 0; i < payload.Length; i++)
-            frame.WriteByte((byte)(payload[i] ^ mask[i % 4]));
-        return frame.ToArray();
+        var frame = ClientFrameWriter.Encode((OpCode)opCode, payload,
+            masked ? RandomNumberGenerator.GetInt32(int.MaxValue) : 0, fin, rsv);
+        if (masked)
+            return frame;
+        // For tests of the rule that clients mask: the zero-key frame without its mask bit and key.
+        var keyAt = frame.Length - payload.Length - 4;
+        frame[1] &= 0x7F;
+        return [.. frame[..keyAt], .. frame[(keyAt + 4)..]];
     }
 
     public static byte[] ClosePayload(int code, string reason = "")

@@ -1,9 +1,9 @@
 using System.Buffers;
 using Broker.Protocol.Framing;
 
-namespace Broker.LoadTool.Tests;
+namespace Broker.Protocol.Tests;
 
-public sealed class ClientFrameTests
+public sealed class ClientFrameWriterTests
 {
     // One length per RFC 6455 §5.2 length encoding: 7-bit, 16-bit at both ends, 64-bit.
     [Theory]
@@ -15,9 +15,9 @@ public sealed class ClientFrameTests
     public void Write_AnyLengthClass_ServerSideReaderReturnsThePayload(int length)
     {
         var payload = Enumerable.Range(0, length).Select(i => (byte)('a' + i % 26)).ToArray();
-        var frame = new byte[ClientFrame.MaxHeaderLength + length];
+        var frame = new byte[ClientFrameWriter.MaxHeaderLength + length];
 
-        var written = ClientFrame.Write(frame, OpCode.Text, payload, maskKey: 0x5A3C_96E1);
+        var written = ClientFrameWriter.Write(frame, OpCode.Text, payload, maskKey: 0x5A3C_96E1);
 
         using var reader = new MessageReader(new MessageReaderOptions(1 << 20, RequireMaskedFrames: true));
         var buffer = new ReadOnlySequence<byte>(frame, 0, written);
@@ -31,11 +31,20 @@ public sealed class ClientFrameTests
     public void Write_NonZeroKey_PayloadOnTheWireIsMasked()
     {
         var payload = "hello"u8.ToArray();
-        var frame = new byte[ClientFrame.MaxHeaderLength + payload.Length];
+        var frame = new byte[ClientFrameWriter.MaxHeaderLength + payload.Length];
 
-        var written = ClientFrame.Write(frame, OpCode.Text, payload, maskKey: 0x0102_0304);
+        var written = ClientFrameWriter.Write(frame, OpCode.Text, payload, maskKey: 0x0102_0304);
 
         Assert.Equal(0x80, frame[1] & 0x80);
         Assert.NotEqual(payload, frame.AsSpan(written - payload.Length, payload.Length).ToArray());
+    }
+
+    [Fact]
+    public void Encode_FragmentWithRsv1_HeaderCarriesFinAndRsvBits()
+    {
+        var frame = ClientFrameWriter.Encode(OpCode.Text, "x"u8, maskKey: 7, fin: false, rsv: 4);
+
+        Assert.Equal(0x40 | (int)OpCode.Text, frame[0]); // FIN clear, RSV1 set
+        Assert.Equal(2 + 4 + 1, frame.Length);
     }
 }
