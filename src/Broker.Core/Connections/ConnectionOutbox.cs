@@ -47,6 +47,10 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     public Task Drained =>
         _isDrained ? Task.CompletedTask : (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>Queued frames and bytes are both under half of their bounds.</summary>
+    public bool IsUnderHalfFull =>
+        _queuedFrames < _setup.Settings.MaxQueuedMessages / 2 && _queuedBytes < _setup.Settings.MaxQueuedBytes / 2;
+
     /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
     public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
 

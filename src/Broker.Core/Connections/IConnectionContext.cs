@@ -32,6 +32,12 @@ public interface IConnectionContext
     /// <summary>Queues a shared frame past the hold-back: the replay, and the live frames the hold-back released.</summary>
     void DeliverPastHoldBack(SharedFrame frame);
 
+    /// <summary>
+    /// The outbox holds under half of its bounds (<c>max-queued-messages</c>, <c>max-queued-bytes</c>): a replay goes on
+    /// only then, so a long one is paced by the client's reading instead of overflowing the outbox (4000).
+    /// </summary>
+    bool HasRoomForReplay { get; }
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }
