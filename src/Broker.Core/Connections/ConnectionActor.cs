@@ -48,6 +48,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
 
     void IConnectionContext.DeliverPastHoldBack(SharedFrame frame) => _outbox.DeliverPastHoldBack(frame);
 
+    bool IConnectionContext.HasRoomForReplay => _outbox.IsUnderHalfFull;
+
     // The codec is built here rather than in the constructor: if building it fails, the actor still stops through
     // PostStop, whose 1011 Close the outbox delivers.
     protected override void PreStart()

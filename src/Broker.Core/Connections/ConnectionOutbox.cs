@@ -50,6 +50,10 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     /// <summary>Bytes the transport has not taken yet (read by the node-wide <see cref="OutboundBudget"/> from any thread).</summary>
     public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
+    /// <summary>Queued frames and bytes are both under half of their bounds.</summary>
+    public bool IsUnderHalfFull =>
+        _queuedFrames < _setup.Settings.MaxQueuedMessages / 2 && _queuedBytes < _setup.Settings.MaxQueuedBytes / 2;
+
     /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
     public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
 

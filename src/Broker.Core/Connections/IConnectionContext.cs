@@ -41,6 +41,12 @@ public interface IConnectionContext
     /// <summary>Parses what <see cref="PauseReading"/> left buffered and reads the socket again.</summary>
     void ResumeReading();
 
+    /// <summary>
+    /// The outbox holds under half of its bounds (<c>max-queued-messages</c>, <c>max-queued-bytes</c>): a replay goes on
+    /// only then, so a long one is paced by the client's reading instead of overflowing the outbox (4000).
+    /// </summary>
+    bool HasRoomForReplay { get; }
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }

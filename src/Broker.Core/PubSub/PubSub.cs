@@ -20,6 +20,9 @@ internal static class PubSub
 
     public sealed record PositionFailed(string Topic, byte[]? Id, bool Holding, Exception Cause);
 
+    /// <summary>A paced replay waited for the outbox to drain below half; it goes on now.</summary>
+    public sealed record ReplayMore(string Topic);
+
     public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page);
 
     public sealed record HistoryFailed(string Topic, byte[]? Id, Exception Cause);

@@ -14,7 +14,18 @@ namespace Broker.Core.PubSub;
 // a pipelined subscribe + publish still delivers the client's own message after the ack.
 public sealed partial class PubSubHandler
 {
+    private static readonly TimeSpan ReplayPollInterval = TimeSpan.FromMilliseconds(5);
     private int _positioning;
+    private Dictionary<string, ReplayState>? _replays; // replays waiting for the outbox to drain, by topic
+
+    /// <summary>A replay under way: the page read, and the next message to write.</summary>
+    private sealed class ReplayState(string topic, bool holding, HistoryPage page, int next)
+    {
+        public string Topic { get; } = topic;
+        public bool Holding { get; } = holding;
+        public HistoryPage Page { get; } = page;
+        public int Next { get; set; } = next;
+    }
 
     private void ReadPosition(IConnectionContext connection, string key, PendingReply reply)
     {
@@ -42,7 +53,6 @@ public sealed partial class PubSubHandler
 
     private void OnPositioned(IConnectionContext connection, PubSub.Positioned positioned)
     {
-        _positioning--;
         var (key, page) = (positioned.Topic, positioned.Page);
         var position = page.Position;
         var recovered = positioned.Since is { } since ? Covers(since, page) : (bool?)null;
@@ -52,19 +62,45 @@ public sealed partial class PubSubHandler
             ServerMessageWriter.WriteSubscribeAck(reply, id, key, position.Epoch, position.Offset, recovered);
             SendReply(connection, reply);
         }
-        if (recovered == true)
+        Replay(connection, new ReplayState(key, positioned.Holding, page, recovered == true ? 0 : page.Messages.Count));
+    }
+
+    // Writes the replay while the outbox has room; a replay longer than that goes on once the client has read the
+    // outbox down below half (checked every ReplayPollInterval), so recovering a backlog as large as the history never
+    // overflows the outbox into a 4000 close. Live frames stay held and this connection's publishes stay deferred
+    // until the replay is whole: ack, replay, live, in that order.
+    private void Replay(IConnectionContext connection, ReplayState replay)
+    {
+        var (key, messages) = (replay.Topic, replay.Page.Messages);
+        while (replay.Next < messages.Count)
         {
-            foreach (var message in page.Messages)
-                connection.DeliverPastHoldBack(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
+            if (replay.Holding && !_held.Contains(key))
+                break; // unsubscribed meanwhile: the rest is not for this client any more
+            if (!connection.HasRoomForReplay)
+            {
+                (_replays ??= new Dictionary<string, ReplayState>(StringComparer.Ordinal))[key] = replay;
+                Task.Delay(ReplayPollInterval).PipeTo(connection.Self, success: () => new PubSub.ReplayMore(key));
+                return;
+            }
+            var message = messages[replay.Next++];
+            connection.DeliverPastHoldBack(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
         }
-        if (positioned.Holding && !_held.Contains(key))
+        _replays?.Remove(key);
+        _positioning--;
+        if (replay.Holding && !_held.Contains(key))
             connection.HoldBack.Cancel(key); // unsubscribed meanwhile: what was held is not for this client any more
-        else if (positioned.Holding)
+        else if (replay.Holding)
         {
-            foreach (var frame in connection.HoldBack.Release(key, position.Offset))
+            foreach (var frame in connection.HoldBack.Release(key, replay.Page.Position.Offset))
                 connection.DeliverPastHoldBack(frame);
         }
         PublishDeferred(connection);
+    }
+
+    private void OnReplayMore(IConnectionContext connection, string key)
+    {
+        if (_replays is not null && _replays.TryGetValue(key, out var replay))
+            Replay(connection, replay);
     }
 
     // The replay is whole: same epoch, not ahead of the topic, and history reaches from since+1 to the latest.

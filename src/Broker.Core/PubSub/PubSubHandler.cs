@@ -104,6 +104,9 @@ public sealed partial class PubSubHandler : IMessageHandler
             case PubSub.PositionFailed failed:
                 OnPositionFailed(connection, failed);
                 return true;
+            case PubSub.ReplayMore more:
+                OnReplayMore(connection, more.Topic);
+                return true;
             case PubSub.HistoryRead read:
                 OnHistoryRead(connection, read);
                 return true;

@@ -164,6 +164,30 @@ public class RecoveryProtocolTests
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received);
     }
 
+    [Fact]
+    public async Task Subscribe_SinceWithAReplayBeyondTheOutboxBounds_PacedWholeThenLiveNoSlowConsumerClose()
+    {
+        // An outbox of 50 messages and a replay of 600: written all at once it would overflow (4000); paced by the
+        // client's reading it arrives whole, then live.
+        await using var broker = await TestBroker.StartAsync("""
+            broker.namespaces.default.history.size = 1000
+            broker.websocket.max-queued-messages = 50
+            """);
+        await using var publisher = await PubSubClient.ConnectAsync(broker);
+        await using var subscriber = await PubSubClient.ConnectAsync(broker);
+        var epoch = (await subscriber.SubscribeAsync("backlog")).GetProperty("epoch").GetString()!;
+        await subscriber.RequestAsync("""{"type":"unsubscribe","id":2,"topic":"backlog"}""");
+        await PublishAsync(publisher, "backlog", 1, 600);
+
+        var ack = await subscriber.RequestAckAsync(Since("backlog", 0, epoch));
+        var replayed = await OffsetsAsync(subscriber, 600);
+        await PublishAsync(publisher, "backlog", 601, 601);
+
+        Assert.True(ack.GetProperty("recovered").GetBoolean());
+        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), replayed);
+        Assert.Equal([601L], await OffsetsAsync(subscriber, 1));
+    }
+
     private static string Since(string topic, long offset, string epoch) =>
         $$$"""{"type":"subscribe","id":9,"topic":"{{{topic}}}","since":{"offset":{{{offset}}},"epoch":"{{{epoch}}}"}}""";
 
