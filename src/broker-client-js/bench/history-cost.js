@@ -4,11 +4,13 @@
 //     subscribers (the publish path alone: the Lua script with or without its stream append);
 //  2. recovery time for N missed messages: N are published, then a fresh connection subscribes with
 //     `since: {offset: 0, epoch}` and the clock runs until offset N arrived (every offset checked, in order).
-// Usage: node bench/history-cost.js [publishes=20000] [missed=10000]
+//  3. memory per topic with history: 1,000 topics × 100 retained messages (the default size) of the same data; the
+//     broker's VmRSS (embedded: the rings) and Redis's used_memory (streams and metadata) before and after, per topic.
+// Usage: node bench/history-cost.js [publishes=20000] [missed=10000]   (MEMORY_ONLY=1: part 3 alone)
 // Needs `dotnet build src/Broker.Server -c Release` and redis-server on PATH.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -125,12 +127,46 @@ async function recoveryMs(url, topic) {
   return ms;
 }
 
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+// INFO memory over a plain socket: the reply is one bulk string, `$LENGTH\r\n` then LENGTH bytes.
+async function redisUsedMemory(redis) {
+  const [host, port] = redis.endpoint.split(':');
+  const socket = createConnection(Number(port), host);
+  socket.write('INFO memory\r\n');
+  let text = '';
+  for await (const chunk of socket) {
+    text += chunk;
+    const header = /^\$(\d+)\r\n/.exec(text);
+    if (header && text.length >= header[0].length + Number(header[1])) break;
+  }
+  socket.destroy();
+  return Number(/used_memory:(\d+)/.exec(text)[1]);
+}
+
+async function memoryPerTopic(redis) {
+  const topics = 1000;
+  const node = await broker(100, redis);
+  try {
+    await publishMany(node.wsUrl, 100, 1, 'warm'); // JIT and first allocations before the baseline
+    const rssBefore = rssKiB(node.child.pid);
+    const redisBefore = redis ? await redisUsedMemory(redis) : 0;
+    await Promise.all(Array.from({ length: PUBLISHERS }, (_, i) => publishMany(node.wsUrl, (topics / PUBLISHERS) * 100, topics / PUBLISHERS, `mem${i}`)));
+    const perTopic = redis
+      ? `Redis used_memory +${((await redisUsedMemory(redis) - redisBefore) / topics / 1024).toFixed(1)} KiB`
+      : `broker RSS +${((rssKiB(node.child.pid) - rssBefore) / topics).toFixed(1)} KiB`;
+    console.log(`${redis ? 'redis' : 'embedded'}: memory per topic with 100 retained ${JSON.stringify(DATA).length}-byte messages: ${perTopic} (${topics} topics)`);
+  } finally {
+    await node.stop();
+  }
+}
+
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const redis = await startRedis();
 try {
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const backplane of ['redis', 'embedded']) {
+  for (const backplane of process.env.MEMORY_ONLY ? [] : ['redis', 'embedded']) {
     for (const size of [0, 100]) {
       const node = await broker(size, backplane === 'redis' ? redis : null);
       try {
@@ -156,6 +192,8 @@ try {
       await node.stop();
     }
   }
+  await memoryPerTopic(redis);
+  await memoryPerTopic(null);
   console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   redis.stop();
