@@ -146,13 +146,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task<BrokerProcess> StartOutsiderAsync(IReadOnlyDictionary<string, string> environment)
     {
-        // It keeps knocking with one incarnation rather than starting again after the join timeout, so a test can ask
-        // it what it sees at any moment (its HTTP port changes with each incarnation).
-        var settings = new Dictionary<string, string>(environment)
-        {
-            ["AKKA__CLUSTER__SHUTDOWN_AFTER_UNSUCCESSFUL_JOIN_SEED_NODES"] = "off",
-        };
-        var node = await BrokerProcess.StartAsync(Args(Redis, FreePort.Next(), _seeds), Environment(settings));
+        var node = await BrokerProcess.StartAsync(Args(Redis, FreePort.Next(), _seeds), Environment(environment));
         _extras.Add(node);
         return node;
     }
