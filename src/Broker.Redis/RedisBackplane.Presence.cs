@@ -146,7 +146,6 @@ public sealed partial class RedisBackplane : IPresence
         }
         var client = Encoding.UTF8.GetString(rest[..newline]);
         var user = payload[sizeof(long) + 1] == (byte)'1' ? Encoding.UTF8.GetString(rest[(newline + 1)..]) : null;
-        _sink?.Announce(topic, new PresenceEvent(payload[sizeof(long)] == (byte)'j', new PresenceMember(client, user),
-            _local.Find(topic, client)));
+        _sink?.Announce(topic, new PresenceEvent(payload[sizeof(long)] == (byte)'j', new PresenceMember(client, user)));
     }
 }

@@ -22,8 +22,8 @@ public sealed class SharedFrame(ReadOnlyMemory<byte> frame)
     /// <summary>The whole uncompressed frame: header and payload.</summary>
     public ReadOnlyMemory<byte> Frame { get; } = frame;
 
-    /// <summary>A subscriber that must not get this frame (a client's own join or leave); null for every other frame.</summary>
-    public Subscriber? Except { get; init; }
+    /// <summary>The client that must not get this frame (its own join or leave); null for every other frame.</summary>
+    public string? ExceptClient { get; init; }
 
     /// <summary>The frame's opcode.</summary>
     public OpCode OpCode => (OpCode)(Frame.Span[0] & 0x0F);

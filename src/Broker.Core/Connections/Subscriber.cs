@@ -12,6 +12,12 @@ public abstract class Subscriber(Shard shard)
     /// <summary>The shard whose thread calls <see cref="Deliver"/>.</summary>
     public Shard Shard { get; } = shard;
 
+    /// <summary>
+    /// The connection's cluster-wide client id, once its handler set it (before its first subscribe): presence events
+    /// about this client skip it.
+    /// </summary>
+    public string? Client { get; set; }
+
     /// <summary>Queues <paramref name="frame"/> for the subscriber; runs on <see cref="Shard"/>'s thread, never blocks.</summary>
     public abstract void Deliver(SharedFrame frame);
 }

@@ -36,7 +36,7 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
                 return;
             if (member.User is { } user)
                 room.Users[user] = room.Users.GetValueOrDefault(user) + 1;
-            Announce(topic, room.Clients.Count, new PresenceEvent(true, member, subscriber));
+            Announce(topic, room.Clients.Count, new PresenceEvent(true, member));
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
                 return;
             if (entry.User is { } user && (room.Users[user] -= 1) == 0)
                 room.Users.Remove(user);
-            Announce(topic, room.Clients.Count + 1, new PresenceEvent(false, new PresenceMember(client, entry.User), entry.Subscriber));
+            Announce(topic, room.Clients.Count + 1, new PresenceEvent(false, new PresenceMember(client, entry.User)));
             if (room.Clients.Count == 0)
                 _rooms.Remove(topic);
         }

@@ -46,15 +46,6 @@ public sealed class LocalPresence
         }
     }
 
-    /// <summary>The local subscriber of <paramref name="client"/> in <paramref name="topic"/>, or null.</summary>
-    public Subscriber? Find(string topic, string client)
-    {
-        lock (_lock)
-            return _topics.TryGetValue(topic, out var clients) && clients.TryGetValue(client, out var entry)
-                ? entry.Subscriber
-                : null;
-    }
-
     /// <summary>The user of a local <paramref name="client"/> still in <paramref name="topic"/>, or false when it left.</summary>
     public bool TryGetMember(string topic, string client, out PresenceMember member)
     {

@@ -1,10 +1,8 @@
-using Broker.Core.Connections;
-
 namespace Broker.Core.Presence;
 
 /// <summary>
 /// A client joined (<paramref name="Joined"/>) or left a topic: delivered as <c>join</c>/<c>leave</c> to the topic's
-/// subscribers on every node. <paramref name="Except"/> is the client's own subscriber when it lives on this node: it is
-/// not told about itself.
+/// subscribers on every node, except the client itself (matched by its client id on the subscriber, so a client that
+/// subscribed again before its own leave came back through Redis is still not told about itself).
 /// </summary>
-public sealed record PresenceEvent(bool Joined, PresenceMember Member, Subscriber? Except);
+public sealed record PresenceEvent(bool Joined, PresenceMember Member);

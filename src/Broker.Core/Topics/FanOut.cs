@@ -8,10 +8,10 @@ internal sealed class FanOut(SharedFrame frame, Subscriber[] members) : IRunnabl
 {
     public void Run()
     {
-        var except = frame.Except;
+        var except = frame.ExceptClient;
         foreach (var member in members)
         {
-            if (!ReferenceEquals(member, except))
+            if (except is null || !string.Equals(member.Client, except, StringComparison.Ordinal))
                 member.Deliver(frame);
         }
     }

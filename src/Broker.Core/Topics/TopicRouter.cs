@@ -34,7 +34,7 @@ public sealed class TopicRouter : IBackplaneSink
         var (client, user) = presence.Member;
         route.Fan(new SharedFrame(ServerMessageWriter.EncodePresenceEventFrame(presence.Joined, topic, client, user))
         {
-            Except = presence.Except,
+            ExceptClient = client,
         });
     }
 
