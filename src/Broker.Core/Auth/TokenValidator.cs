@@ -66,8 +66,11 @@ public sealed class TokenValidator : IDisposable
         {
             return ValueTask.FromResult(TokenResult.Fail("the token is not a JWT"));
         }
+        // Whether the kid is known is decided before validating: checked after, a JWKS fetch finishing in between would
+        // make a validation that ran without the key look final (4003 for a valid token while the node starts).
+        var unknownKid = _jwks is not null && jwt.Kid is { Length: > 0 } kid && !_jwks.Knows(kid);
         var first = _handler.ValidateTokenAsync(jwt, _parameters);
-        if (_jwks is not null && jwt.Kid is { Length: > 0 } kid && !_jwks.Knows(kid))
+        if (unknownKid)
             return new ValueTask<TokenResult>(RetryAfterRefreshAsync(first, jwt));
         return first.IsCompletedSuccessfully ? ValueTask.FromResult(ToResult(first.Result)) : AwaitAsync(first);
     }
