@@ -26,9 +26,9 @@ public sealed partial class RedisBackplane : IPresence
     public int LocalPresenceTopics => _local.TopicCount;
 
     /// <inheritdoc />
-    public void Join(string topic, PresenceMember member, Subscriber subscriber)
+    public void Join(string topic, PresenceMember member)
     {
-        if (_local.Add(topic, member, subscriber))
+        if (_local.Add(topic, member))
             Send(topic, "join", member.Client, member.User ?? "");
     }
 

@@ -1,4 +1,3 @@
-using Broker.Core.Connections;
 using Broker.Core.Presence;
 using Broker.Testing;
 using StackExchange.Redis;
@@ -12,7 +11,6 @@ namespace Broker.Redis.Tests;
 public sealed class RedisPresenceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private static readonly Subscriber Local = new NoSubscriber();
 
     private readonly RedisServerProcess _server = RedisServerProcess.Start();
     private readonly string _prefix = RedisFixture.NewPrefix();
@@ -40,10 +38,10 @@ public sealed class RedisPresenceTests : IAsyncLifetime
     public async Task Join_NodeStopsRefreshing_ItsClientsExpireAndTheOtherNodeAnnouncesTheirLeave()
     {
         await _nodeB.SubscribeAsync("room");
-        _nodeB.Join("room", new PresenceMember("b1", null), Local);
+        _nodeB.Join("room", new PresenceMember("b1", null));
         Assert.Equal(new PresenceStats(1, 0), await _nodeB.StatsAsync("room")); // behind the join on B's connection
-        _nodeA.Join("room", new PresenceMember("a1", "ann"), Local);
-        _nodeA.Join("room", new PresenceMember("a2", "ann"), Local);
+        _nodeA.Join("room", new PresenceMember("a1", "ann"));
+        _nodeA.Join("room", new PresenceMember("a2", "ann"));
         await Eventually.TrueAsync(() => _sinkB.Announcements.Count == 3, Bound, "three joins announced");
         Assert.Equal(new PresenceStats(3, 1), await _nodeB.StatsAsync("room"));
 
@@ -60,7 +58,7 @@ public sealed class RedisPresenceTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_RedisLostTheEntries_TheNodeJoinsItsClientsAgain()
     {
-        _nodeA.Join("room", new PresenceMember("a1", "ann"), Local);
+        _nodeA.Join("room", new PresenceMember("a1", "ann"));
         Assert.Equal(new PresenceStats(1, 1), await _nodeA.StatsAsync("room"));
         await using var admin = await ConnectionMultiplexer.ConnectAsync(_server.Endpoint);
         var keys = new[] { "presence", "presence-users", "presence-counts" }.Select(k => (RedisKey)$"{_prefix}{{room}}:{k}").ToArray();
@@ -76,8 +74,8 @@ public sealed class RedisPresenceTests : IAsyncLifetime
     {
         for (var i = 0; i < 200; i++)
         {
-            _nodeA.Join($"room.t{i}", new PresenceMember("a", i % 2 == 0 ? "ann" : null), Local);
-            _nodeB.Join($"room.t{i}", new PresenceMember("b", "bo"), Local);
+            _nodeA.Join($"room.t{i}", new PresenceMember("a", i % 2 == 0 ? "ann" : null));
+            _nodeB.Join($"room.t{i}", new PresenceMember("b", "bo"));
         }
         _nodeB.Leave("room.t0", "b");
         // Each node's commands reach Redis in order; the two nodes' relative order is not known, hence the wait.
@@ -94,10 +92,5 @@ public sealed class RedisPresenceTests : IAsyncLifetime
         await _nodeA.DisposeAsync();
         await _nodeB.DisposeAsync();
         await Eventually.TrueAsync(() => !server.Keys(pattern: _prefix + "*").Any(), Bound, "every presence key expired");
-    }
-
-    private sealed class NoSubscriber() : Subscriber(null!)
-    {
-        public override void Deliver(SharedFrame frame) => throw new InvalidOperationException("presence never delivers here");
     }
 }

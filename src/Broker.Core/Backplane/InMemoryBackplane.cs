@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Broker.Core.Connections;
 using Broker.Core.Namespaces;
 using Broker.Core.Presence;
 using Broker.Protocol.Client;
@@ -132,7 +131,7 @@ public sealed class InMemoryBackplane : IBackplane, IPresence
     public int PresenceTopicCount => Presence.TopicCount;
 
     /// <inheritdoc />
-    public void Join(string topic, PresenceMember member, Subscriber subscriber) => Presence.Join(topic, member, subscriber);
+    public void Join(string topic, PresenceMember member) => Presence.Join(topic, member);
 
     /// <inheritdoc />
     public void Leave(string topic, string client) => Presence.Leave(topic, client);

@@ -1,4 +1,3 @@
-using Broker.Core.Connections;
 
 namespace Broker.Core.Presence;
 
@@ -11,11 +10,10 @@ namespace Broker.Core.Presence;
 public interface IPresence
 {
     /// <summary>
-    /// <paramref name="member"/> (this node's connection <paramref name="subscriber"/>) is subscribed to
-    /// <paramref name="topic"/>; idempotent. Announces a join when the namespace has join-leave on and the topic holds no
+    /// <paramref name="member"/> (a connection of this node) is subscribed to <paramref name="topic"/>; idempotent. Announces a join when the namespace has join-leave on and the topic holds no
     /// more than its <c>join-leave-max-subscribers</c>.
     /// </summary>
-    void Join(string topic, PresenceMember member, Subscriber subscriber);
+    void Join(string topic, PresenceMember member);
 
     /// <summary><paramref name="client"/> left <paramref name="topic"/>; idempotent. Announces a leave as <see cref="Join"/> does.</summary>
     void Leave(string topic, string client);

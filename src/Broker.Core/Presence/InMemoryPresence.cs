@@ -1,5 +1,4 @@
 using Broker.Core.Backplane;
-using Broker.Core.Connections;
 using Broker.Core.Namespaces;
 
 namespace Broker.Core.Presence;
@@ -26,13 +25,13 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
     }
 
     /// <inheritdoc />
-    public void Join(string topic, PresenceMember member, Subscriber subscriber)
+    public void Join(string topic, PresenceMember member)
     {
         lock (_lock)
         {
             if (!_rooms.TryGetValue(topic, out var room))
                 _rooms.Add(topic, room = new Room());
-            if (!room.Clients.TryAdd(member.Client, (member.User, subscriber)))
+            if (!room.Clients.TryAdd(member.Client, member.User))
                 return;
             if (member.User is { } user)
                 room.Users[user] = room.Users.GetValueOrDefault(user) + 1;
@@ -45,11 +44,11 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
     {
         lock (_lock)
         {
-            if (!_rooms.TryGetValue(topic, out var room) || !room.Clients.Remove(client, out var entry))
+            if (!_rooms.TryGetValue(topic, out var room) || !room.Clients.Remove(client, out var left))
                 return;
-            if (entry.User is { } user && (room.Users[user] -= 1) == 0)
+            if (left is { } user && (room.Users[user] -= 1) == 0)
                 room.Users.Remove(user);
-            Announce(topic, room.Clients.Count + 1, new PresenceEvent(false, new PresenceMember(client, entry.User)));
+            Announce(topic, room.Clients.Count + 1, new PresenceEvent(false, new PresenceMember(client, left)));
             if (room.Clients.Count == 0)
                 _rooms.Remove(topic);
         }
@@ -61,7 +60,7 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
         lock (_lock)
         {
             IReadOnlyList<PresenceMember> members = _rooms.TryGetValue(topic, out var room)
-                ? room.Clients.Select(c => new PresenceMember(c.Key, c.Value.User)).ToArray()
+                ? room.Clients.Select(c => new PresenceMember(c.Key, c.Value)).ToArray()
                 : [];
             return ValueTask.FromResult(members);
         }
@@ -87,7 +86,7 @@ public sealed class InMemoryPresence(NamespaceTable namespaces, IBackplaneSink s
 
     private sealed class Room
     {
-        public Dictionary<string, (string? User, Subscriber Subscriber)> Clients { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string?> Clients { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, int> Users { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using Broker.Core.Connections;
 
 namespace Broker.Core.Presence;
 
@@ -23,13 +22,13 @@ public sealed class LocalPresence
     }
 
     /// <summary>Adds <paramref name="member"/> to <paramref name="topic"/>; false when it was there already.</summary>
-    public bool Add(string topic, PresenceMember member, Subscriber subscriber)
+    public bool Add(string topic, PresenceMember member)
     {
         lock (_lock)
         {
             if (!_topics.TryGetValue(topic, out var clients))
                 _topics.Add(topic, clients = new Dictionary<string, Entry>(StringComparer.Ordinal));
-            return clients.TryAdd(member.Client, new Entry(member.User, subscriber));
+            return clients.TryAdd(member.Client, new Entry(member.User));
         }
     }
 
@@ -68,5 +67,5 @@ public sealed class LocalPresence
             return _topics.Select(topic => (topic.Key, topic.Value.Keys.ToArray())).ToList();
     }
 
-    private readonly record struct Entry(string? User, Subscriber Subscriber);
+    private readonly record struct Entry(string? User);
 }

@@ -26,7 +26,7 @@ public sealed partial class PubSubHandler
             || !_services.Namespaces.Resolve(key).TracksPresence)
             return;
         if ((_present ??= new HashSet<string>(StringComparer.Ordinal)).Add(key))
-            presence.Join(key, new PresenceMember(Client, _auth?.User), connection.Subscriber);
+            presence.Join(key, new PresenceMember(Client, _auth?.User));
     }
 
     // Not while the key is held again (the client re-subscribed before the unsubscribe was confirmed).
