@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Broker.Core.Backplane;
 using Broker.Core.Metrics;
 using Broker.Protocol.Client;
@@ -85,7 +86,27 @@ public sealed partial class RedisBackplane
         await Task.Yield(); // changes queued meanwhile (on other threads) join this PING
         lock (_barrierLock)
             _nextBarrier = null; // from here on a change needs a later PING
-        await Quietly(() => subscriber.PingAsync(), pattern).ConfigureAwait(false);
+        // While Redis is up but the subscription connection is still connecting (just after start, slower with TLS), the
+        // PING fails fast although the SUBSCRIBE will go out the moment it connects: wait for that, within the connect
+        // timeout, so "completes once Redis processed it" holds. With Redis down the barrier gives up at once.
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await subscriber.PingAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (RedisException) when (subscriber.Multiplexer.IsConnected && waited.Elapsed < _settings.ConnectTimeout)
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+            catch (RedisException e)
+            {
+                Log.SubscriptionDeferred(_logger, pattern, e.Message);
+                return;
+            }
+        }
     }
 
     /// <summary>
