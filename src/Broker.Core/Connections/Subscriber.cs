@@ -13,8 +13,8 @@ public abstract class Subscriber(Shard shard)
     public Shard Shard { get; } = shard;
 
     /// <summary>
-    /// The connection's cluster-wide client id, once its handler set it (before its first subscribe): presence events
-    /// about this client skip it.
+    /// The connection's cluster-wide client id, set by its handler before it first joins a topic's presence: join and
+    /// leave events about this client skip it.
     /// </summary>
     public string? Client { get; set; }
 

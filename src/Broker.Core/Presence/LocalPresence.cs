@@ -1,15 +1,14 @@
-
 namespace Broker.Core.Presence;
 
 /// <summary>
 /// The presence entries of this node's own connections, per topic: what a shared store must keep refreshing for this
-/// node, and which local subscriber a <c>join</c>/<c>leave</c> is about (so it is not told about itself). Joins and
-/// leaves are rare next to messages, so one lock guards it; a refresh pass copies it out under the lock.
+/// node (client → user). Joins and leaves are rare next to messages, so one lock guards it; a refresh pass copies it
+/// out under the lock.
 /// </summary>
 public sealed class LocalPresence
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Dictionary<string, Entry>> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string?>> _topics = new(StringComparer.Ordinal);
 
     /// <summary>Topics with at least one local client.</summary>
     public int TopicCount
@@ -27,8 +26,8 @@ public sealed class LocalPresence
         lock (_lock)
         {
             if (!_topics.TryGetValue(topic, out var clients))
-                _topics.Add(topic, clients = new Dictionary<string, Entry>(StringComparer.Ordinal));
-            return clients.TryAdd(member.Client, new Entry(member.User));
+                _topics.Add(topic, clients = new Dictionary<string, string?>(StringComparer.Ordinal));
+            return clients.TryAdd(member.Client, member.User);
         }
     }
 
@@ -50,9 +49,9 @@ public sealed class LocalPresence
     {
         lock (_lock)
         {
-            if (_topics.TryGetValue(topic, out var clients) && clients.TryGetValue(client, out var entry))
+            if (_topics.TryGetValue(topic, out var clients) && clients.TryGetValue(client, out var user))
             {
-                member = new PresenceMember(client, entry.User);
+                member = new PresenceMember(client, user);
                 return true;
             }
         }
@@ -66,6 +65,4 @@ public sealed class LocalPresence
         lock (_lock)
             return _topics.Select(topic => (topic.Key, topic.Value.Keys.ToArray())).ToList();
     }
-
-    private readonly record struct Entry(string? User);
 }

@@ -18,11 +18,7 @@ public sealed partial class PubSubHandler
     public ConnectionAuth? Auth => _auth;
 
     /// <inheritdoc />
-    public void OnOpen(IConnectionContext connection)
-    {
-        connection.Subscriber.Client = Client;
-        _auth?.Start(connection);
-    }
+    public void OnOpen(IConnectionContext connection) => _auth?.Start(connection);
 
     /// <inheritdoc />
     public void OnHeartbeat(IConnectionContext connection) => _auth?.OnTick(connection);

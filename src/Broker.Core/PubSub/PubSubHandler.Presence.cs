@@ -26,7 +26,11 @@ public sealed partial class PubSubHandler
             || !_services.Namespaces.Resolve(key).TracksPresence)
             return;
         if ((_present ??= new HashSet<string>(StringComparer.Ordinal)).Add(key))
+        {
+            // Only a client in presence has join/leave events about it; the fan-out skips it for those by this id.
+            connection.Subscriber.Client ??= Client;
             presence.Join(key, new PresenceMember(Client, _auth?.User));
+        }
     }
 
     // Not while the key is held again (the client re-subscribed before the unsubscribe was confirmed).

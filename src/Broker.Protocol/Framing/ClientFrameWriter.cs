@@ -51,7 +51,9 @@ public static class ClientFrameWriter
     /// <summary>The same frame as a new array (tests and one-off sends; hot paths write into their own buffers).</summary>
     public static byte[] Encode(OpCode opCode, ReadOnlySpan<byte> payload, int maskKey, bool fin = true, int rsv = 0)
     {
-        var frame = new byte[MaxHeaderLength + payload.Length];
-        return frame[..Write(frame, opCode, payload, maskKey, fin, rsv)];
+        var length = payload.Length <= 125 ? 6 : payload.Length <= ushort.MaxValue ? 8 : MaxHeaderLength;
+        var frame = new byte[length + payload.Length];
+        Write(frame, opCode, payload, maskKey, fin, rsv);
+        return frame;
     }
 }

@@ -7,16 +7,6 @@ namespace Broker.Server.Cluster;
 /// </summary>
 internal static class LeaseScripts
 {
-    /// <summary>SET NX PX takes a free lease; the owner re-acquiring its own lease extends it (leases are reentrant).</summary>
-    public const string Acquire = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-          return 1
-        end
-        return 0
-        """;
-
     /// <summary>Extends the lease only while this owner still holds it: an expired lease taken by another stays theirs.</summary>
     public const string Renew = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -25,6 +15,12 @@ internal static class LeaseScripts
         end
         return 0
         """;
+
+    /// <summary>SET NX PX takes a free lease; otherwise it is a renewal (leases are reentrant for their owner).</summary>
+    public const string Acquire = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+
+        """ + Renew;
 
     /// <summary>Compare-and-delete: never deletes a lease another owner took after ours expired.</summary>
     public const string Release = """
