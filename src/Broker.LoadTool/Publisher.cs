@@ -70,7 +70,8 @@ internal sealed class Publisher : WsConnection
                 var wanted = MaxBatch;
                 if (_rate > 0)
                 {
-                    var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * _rate) - _sent;
+                    // Publish k (from 0) is due at k / rate, so by time t floor(t · rate) + 1 of them are due.
+                    var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * _rate) + 1 - _sent;
                     if (due <= 0)
                     {
                         await ticker.WaitForNextTickAsync(stop);
