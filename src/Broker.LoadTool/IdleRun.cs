@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 
 namespace Broker.LoadTool;
@@ -13,14 +14,19 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
         var board = new TopicBoard(options.Topics);
         // Small buffers: 10,000 connections here should not starve the broker of memory on the same box.
         var connections = Enumerable.Range(0, options.Idle)
-            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024))
+            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024)
+            {
+                SourceAddress = options.SourceAddresses > 1 ? new IPAddress([127, 0, 0, (byte)(1 + i % options.SourceAddresses)]) : null,
+            })
             .ToArray();
         var before = ProcessStats.ResidentBytes(options.ServerPids);
         try
         {
             var url = options.SubscriberUrl ?? options.Url;
+            var opening = Stopwatch.StartNew();
             await Connector.OpenAllAsync(connections, url, options.ConnectParallel,
                 s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
+            var openSeconds = opening.Elapsed.TotalSeconds;
             var open = ProcessStats.ResidentBytes(options.ServerPids);
             progress.WriteLine($"{connections.Length} idle connections open; holding {options.Duration} s");
 
@@ -37,6 +43,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
                 Url = url.ToString(),
                 Connections = connections.Length,
                 Topics = options.NoSubscribe ? 0 : options.Topics,
+                OpenSeconds = openSeconds,
                 HeldSeconds = held.Elapsed.TotalSeconds,
                 Disconnects = connections.Count(c => c.Disconnect is not null),
                 DisconnectReasons = connections.Where(c => c.Disconnect is not null)

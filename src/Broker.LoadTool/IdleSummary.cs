@@ -7,6 +7,12 @@ internal sealed record IdleSummary
     public required int Connections { get; init; }
     public required int Topics { get; init; }
     public required double HeldSeconds { get; init; }
+
+    /// <summary>Seconds from the first connect until every connection was open (and subscribed), --connect-parallel at once.</summary>
+    public required double OpenSeconds { get; init; }
+
+    /// <summary>Handshakes (with their subscribe) completed per second while opening.</summary>
+    public double OpenedPerSecond => Connections / OpenSeconds;
     public required long Disconnects { get; init; }
     public required IReadOnlyList<string> DisconnectReasons { get; init; }
     public long? ServerRssBeforeBytes { get; init; }
@@ -23,6 +29,7 @@ internal sealed record IdleSummary
 
     public string ToText() => $"""
         idle: {Connections:N0} connections{(Topics > 0 ? $" subscribed over {Topics} topic(s)" : ", not subscribed")}, held {HeldSeconds:F0} s
+          opened          in {OpenSeconds:F1} s: {OpenedPerSecond:N0} handshakes{(Topics > 0 ? " + subscribes" : "")} per second
           server RSS      before {Mib(ServerRssBeforeBytes)}  all open {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
           per connection  {(BytesPerConnection is { } b ? $"{b / 1024:F2} KiB" : "n/a (no --server-pid)")}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}

@@ -22,6 +22,8 @@ internal sealed record LoadOptions
           --no-subscribe       with --idle: only open the connections (the cost of a connection without a subscription)
           --server-pid PID,... the broker's process(es): RSS and CPU from /proc, summed (e.g. both nodes of a cluster)
           --connect-parallel P connections opened at once (default 64)
+          --source-addresses K spread connections over K loopback source addresses 127.0.0.1..127.0.0.K, each with its own
+                               ephemeral ports (default 1; more than ~28,000 connections to one port need K > 1)
           --json               print the summary as one JSON object
           --report PATH        also write PATH.json (summary + per-second timeline) and PATH.svg (latency and throughput chart)
         usage: Broker.LoadTool --sweep-chart OUT.svg RUN.json...   latency vs throughput across runs (measure.sh --sweep)
@@ -59,6 +61,9 @@ internal sealed record LoadOptions
 
     public int ConnectParallel { get; init; } = 64;
 
+    /// <summary>Loopback source addresses (127.0.0.1 up to 127.0.0.K) the connections are spread over.</summary>
+    public int SourceAddresses { get; init; } = 1;
+
     public bool Json { get; init; }
 
     /// <summary>Path prefix for the run's JSON and SVG report; null = none.</summary>
@@ -89,6 +94,12 @@ internal sealed record LoadOptions
                 "--no-subscribe" => options with { NoSubscribe = true },
                 "--server-pid" => options with { ServerPids = Value().Split(',').Select(pid => Int(name, pid, 1)).ToArray() },
                 "--connect-parallel" => options with { ConnectParallel = Int(name, Value(), 1) },
+                "--source-addresses" => options with
+                {
+                    SourceAddresses = Int(name, Value(), 1) is var count and <= 254
+                        ? count
+                        : throw new ArgumentException($"{name} must be at most 254 (127.0.0.1 to 127.0.0.254)"),
+                },
                 "--json" => options with { Json = true },
                 "--report" => options with { Report = Value() },
                 _ => throw new ArgumentException($"unknown option {name}"),

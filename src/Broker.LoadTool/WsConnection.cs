@@ -1,3 +1,4 @@
+using System.Net;
 using System.Buffers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -31,9 +32,14 @@ internal abstract class WsConnection
     /// <summary>Why the connection ended without the tool asking for it (a Close code, EOF, a socket or protocol error); null while fine.</summary>
     public string? Disconnect { get; private set; }
 
+    /// <summary>The loopback address the connection binds to before connecting; null lets the system choose.</summary>
+    public IPAddress? SourceAddress { get; init; }
+
     /// <summary>Opens TCP and performs the handshake, then starts the receive loop.</summary>
     public async Task OpenAsync(Uri url, CancellationToken cancel)
     {
+        if (SourceAddress is { } source)
+            _socket.Bind(new IPEndPoint(source, 0));
         await _socket.ConnectAsync(url.Host, url.Port, cancel);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var request = $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

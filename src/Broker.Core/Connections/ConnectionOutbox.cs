@@ -18,13 +18,23 @@ namespace Broker.Core.Connections;
 /// </summary>
 internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
 {
+    // Above this a frame is written through the pipe's own Write, which spreads it over several blocks.
+    private const int LargeFrameBytes = 16 * 1024;
+
     private readonly PipeWriter _output;
     private readonly IActorRef _actor;
     private readonly ConnectionSetup _setup;
+    // The pipe's writer takes a lock on every Advance; frames go into the memory it lent (rest of its current block)
+    // and are advanced once per flush instead.
+    private Memory<byte> _lent;
+    private int _lentUsed;
     private Queue<OutboundFrame>? _waiting;
     private long _waitingBytes;
     private long _queuedBytes;
     private int _queuedFrames;
+    // Node-wide counters are interlocked; the outbox reports to them once per flush, not once per frame.
+    private long _reportedQueuedBytes;
+    private int _unreportedDeliveries;
     private bool _dirty;
     private ValueTask<FlushResult> _pendingFlush;
     private bool _flushPending;
@@ -75,7 +85,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         }
         if (TryEnqueue(new OutboundFrame(SharedBytes(frame), null)))
         {
-            traffic.Deliveries.Increment();
+            _unreportedDeliveries++;
             return;
         }
         traffic.Drops.Increment();
@@ -101,9 +111,15 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         _queuedFrames++;
         SetQueuedBytes(_queuedBytes + frame.Bytes.Length);
         if (_flushPending)
+        {
+            // A peer reading slower than we write: no flush comes until it catches up, so the gauge learns of this now.
             Wait(frame);
+            ReportTraffic();
+        }
         else
+        {
             Write(frame);
+        }
         return true;
     }
 
@@ -139,8 +155,10 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         if (_flushPending)
             return; // the pending flush's completion writes and flushes what came since
         ValueTask<FlushResult> flush;
+        ReportTraffic();
         try
         {
+            Commit();
             flush = _output.FlushAsync();
         }
         catch (Exception e)
@@ -188,6 +206,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         // The transport took everything written before the flush; what waited meanwhile is now all it has not taken.
         _queuedFrames = _waiting?.Count ?? 0;
         SetQueuedBytes(_waitingBytes);
+        ReportTraffic();
         if (_waiting is { Count: > 0 } waiting)
         {
             while (waiting.TryDequeue(out var frame))
@@ -203,7 +222,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     {
         try
         {
-            _output.Write(frame.Bytes.Span);
+            Append(frame.Bytes.Span);
         }
         finally
         {
@@ -213,6 +232,30 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
             return;
         _dirty = true;
         Shard.MarkDirty(this);
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _lent.Length - _lentUsed)
+        {
+            Commit();
+            if (bytes.Length > LargeFrameBytes)
+            {
+                _output.Write(bytes); // spans as many of the pipe's blocks as it needs
+                return;
+            }
+            _lent = _output.GetMemory(bytes.Length);
+        }
+        bytes.CopyTo(_lent.Span[_lentUsed..]);
+        _lentUsed += bytes.Length;
+    }
+
+    private void Commit()
+    {
+        if (_lentUsed > 0)
+            _output.Advance(_lentUsed);
+        _lent = default;
+        _lentUsed = 0;
     }
 
     private void Wait(OutboundFrame frame)
@@ -239,16 +282,28 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         _actor.Tell(new Connection.TransportFailed(reason), ActorRefs.NoSender);
     }
 
-    // The node-wide gauge (broker_outbound_queued_bytes) follows every change, as a striped counter: no shared cache
-    // line per frame.
-    private void SetQueuedBytes(long bytes)
+    private void SetQueuedBytes(long bytes) => Volatile.Write(ref _queuedBytes, bytes);
+
+    // Brings the node-wide delivery count and queued-bytes gauge (broker_outbound_queued_bytes) up to date: at every
+    // flush, so they are current before the peer can have read what was counted.
+    private void ReportTraffic()
     {
-        _setup.Counters.Traffic.QueuedBytes.Add(bytes - _queuedBytes);
-        _queuedBytes = bytes;
+        var traffic = _setup.Counters.Traffic;
+        if (_unreportedDeliveries != 0)
+        {
+            traffic.Deliveries.Add(_unreportedDeliveries);
+            _unreportedDeliveries = 0;
+        }
+        if (_queuedBytes != _reportedQueuedBytes)
+        {
+            traffic.QueuedBytes.Add(_queuedBytes - _reportedQueuedBytes);
+            _reportedQueuedBytes = _queuedBytes;
+        }
     }
 
     private void SetDrained()
     {
+        ReportTraffic();
         _isDrained = true;
         _drained?.TrySetResult();
     }

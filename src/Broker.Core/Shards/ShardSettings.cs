@@ -10,7 +10,11 @@ namespace Broker.Core.Shards;
 /// </param>
 /// <param name="MaxFlushDelay">Longest a busy shard runs work before it flushes what it wrote (coalescing bound).</param>
 /// <param name="Throughput">Messages one actor processes per turn on a shard before the next actor runs.</param>
-public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan MaxFlushDelay, int Throughput)
+/// <param name="SendOnShard">
+/// Flushes send on the shard's thread (Kestrel's inline scheduling) instead of going through Kestrel's I/O queues.
+/// </param>
+public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan MaxFlushDelay, int Throughput,
+    bool SendOnShard)
 {
     /// <summary>Reads <c>broker.shards</c> from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static ShardSettings Create(Config config)
@@ -21,6 +25,7 @@ public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan 
             count == 0 ? Environment.ProcessorCount : count,
             shards.Int("max-queued-deliveries", 1, int.MaxValue),
             shards.Duration("max-flush-delay"),
-            shards.Int("throughput", 1, 1_000_000));
+            shards.Int("throughput", 1, 1_000_000),
+            shards.Switch("send-on-shard"));
     }
 }

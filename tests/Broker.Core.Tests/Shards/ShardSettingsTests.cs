@@ -21,7 +21,8 @@ public class ShardSettingsTests
             Count: Environment.ProcessorCount,
             MaxQueuedDeliveries: 200_000,
             MaxFlushDelay: TimeSpan.FromMilliseconds(2),
-            Throughput: 32), ShardSettings.Create(Defaults()));
+            Throughput: 32,
+            SendOnShard: true), ShardSettings.Create(Defaults()));
     }
 
     [Fact]
@@ -37,6 +38,7 @@ public class ShardSettingsTests
     [InlineData("broker.shards.max-queued-deliveries = 0")]
     [InlineData("broker.shards.max-flush-delay = 0ms")]
     [InlineData("broker.shards.throughput = 0")]
+    [InlineData("broker.shards.send-on-shard = sometimes")]
     public void Create_InvalidValue_Throws(string hocon)
     {
         var config = ConfigurationFactory.ParseString(hocon).WithFallback(Defaults());
