@@ -14,7 +14,9 @@ public static class Connection
     /// <see cref="ConnectionSupervisorActor"/> supervisor.
     /// </summary>
     public static Props Props(ConnectionSetup setup, Shard shard) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(setup, shard)).WithDispatcher(shard.DispatcherId);
+        Akka.Actor.Props.Create(() => new ConnectionActor(setup, shard))
+            .WithDispatcher(shard.DispatcherId)
+            .WithMailbox(ConnectionMailbox.ConfigPath);
 
     /// <summary>Queue a frame that was encoded once and is shared by many connections.</summary>
     public sealed record Deliver(SharedFrame Frame);

@@ -199,8 +199,8 @@ public sealed partial class PubSubHandler
     {
         if (_pending is null || !_pending.TryGetValue(key, out var queue) || !queue.TryDequeue(out var reply))
             return null;
-        if (queue.Count == 0)
-            _pending.Remove(key);
+        if (queue.Count == 0 && _pending.Remove(key) && _pending.Count == 0)
+            _pending = null; // an idle connection keeps no empty table (most connections subscribe once and go quiet)
         if (reply.IsSubscribe)
             _pendingSubscribes--;
         return reply;

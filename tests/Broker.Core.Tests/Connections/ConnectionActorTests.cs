@@ -17,7 +17,7 @@ public sealed class ConnectionActorTests : TestKit
 {
     private readonly ShardSet _shards;
 
-    public ConnectionActorTests() => _shards = TestShards.Start(Sys);
+    public ConnectionActorTests() : base(BrokerHocon.Load()) => _shards = TestShards.Start(Sys);
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 

@@ -17,7 +17,7 @@ public sealed class ConnectionDeliverTests : TestKit
 {
     private readonly ShardSet _shards;
 
-    public ConnectionDeliverTests() => _shards = TestShards.Start(Sys);
+    public ConnectionDeliverTests() : base(BrokerHocon.Load()) => _shards = TestShards.Start(Sys);
 
     private static readonly byte[] Message = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("shared message ", 30)));
 

@@ -11,7 +11,7 @@ using Broker.Core.Tests.Shards;
 
 namespace Broker.Core.Tests.Connections;
 
-public sealed class ConnectionSupervisorTests : TestKit
+public sealed class ConnectionSupervisorTests() : TestKit(BrokerHocon.Load())
 {
     private static readonly WebSocketSettings Settings = new(1 << 20, null, TimeSpan.FromMinutes(5),
         TimeSpan.FromMilliseconds(300), 1 << 20, 100, [], new DeflateSettings(Enabled: false), TimeSpan.FromMinutes(1), 100);

@@ -25,7 +25,7 @@ public sealed class PubSubHandlerTests : TestKit
 
     private readonly ShardSet _shards;
 
-    public PubSubHandlerTests()
+    public PubSubHandlerTests() : base(BrokerHocon.Load())
     {
         _shards = TestShards.Start(Sys);
         var router = new TopicRouter();

@@ -5,14 +5,7 @@ namespace Broker.Core.Tests.Shards;
 
 public class ShardSettingsTests
 {
-    private static Config Defaults()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "hocon", "broker.hocon")))
-            dir = dir.Parent;
-        Assert.NotNull(dir);
-        return ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(dir.FullName, "hocon", "broker.hocon")));
-    }
+    private static Config Defaults() => BrokerHocon.Load();
 
     [Fact]
     public void Create_FromBrokerHocon_PinsEveryDefault()
