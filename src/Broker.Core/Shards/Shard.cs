@@ -25,6 +25,7 @@ public sealed class Shard : IDisposable
     private readonly List<IRunnable> _parked = [];
     private long _queuedDeliveries;
     private int _sleeping;
+    private bool _fellUnderBudget;
     private volatile bool _stopped;
 
     internal Shard(ShardSet set, int index, ShardSettings settings)
@@ -92,11 +93,13 @@ public sealed class Shard : IDisposable
     {
         while (!_stopped)
         {
-            var wasOverloaded = IsOverloaded;
             RunRound();
             Flush();
-            if (wasOverloaded && !IsOverloaded)
+            if (_fellUnderBudget)
+            {
+                _fellUnderBudget = false;
                 _set.WakeAll(); // parked publishers on other shards may read again
+            }
             if (_parked.Count > 0 && !_set.IsOverloaded)
                 ResumeParked();
             if (_queue.IsEmpty)
@@ -118,8 +121,11 @@ public sealed class Shard : IDisposable
             {
                 _set.ReportError(e);
             }
-            if (work.Deliveries != 0)
-                Interlocked.Add(ref _queuedDeliveries, -work.Deliveries);
+            // The item that takes the count from over the budget to within it wakes the shards (any round: the count
+            // may have crossed the budget and come back within one round, while other shards parked their readers).
+            if (work.Deliveries != 0 && Interlocked.Add(ref _queuedDeliveries, -work.Deliveries) is var left
+                && left <= _maxQueuedDeliveries && left + work.Deliveries > _maxQueuedDeliveries)
+                _fellUnderBudget = true;
             // Reading the clock every item would cost more than the work itself.
             if ((++ran & 31) == 0 && Stopwatch.GetTimestamp() >= deadline)
                 return;
