@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Buffers;
 using Akka.Event;
 using Broker.Protocol;
@@ -10,25 +11,33 @@ internal sealed partial class ConnectionActor
     private bool _closeSent;
     private bool _stopping;
     private bool _transportGone;
+    private ICancelable? _closeTimer;
 
-    private void Closing()
+    private void Closing(object message)
     {
-        Receive<Connection.BytesReceived>(OnBytesReceived);
-        Receive<Connection.CloseTimeout>(_ =>
+        switch (message)
         {
-            _log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
-            _setup.Abort();
-            StopSelf();
-        });
-        Receive<Connection.TransportFailed>(OnTransportFailed);
-        // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
-        Receive<Connection.Deliver>(_ => _setup.Counters.Traffic.Drops.Increment());
-        Receive<Connection.Overflowed>(_ => { });
-        Receive<Connection.OverBudget>(_ => { });
-        Receive<Connection.Send>(_ => { });
-        Receive<Connection.Close>(_ => { });
-        Receive<Connection.HeartbeatTick>(_ => { });
-        ReceiveAny(OnOther);
+            case Connection.BytesReceived received:
+                OnBytesReceived(received);
+                break;
+            case Connection.CloseTimeout:
+                _log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
+                _setup.Abort();
+                StopSelf();
+                break;
+            case Connection.TransportFailed failed:
+                OnTransportFailed(failed);
+                break;
+            // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
+            case Connection.Deliver:
+                _setup.Counters.Traffic.Drops.Increment();
+                break;
+            case Connection.Overflowed or Connection.OverBudget or Connection.Send or Connection.Close or Connection.HeartbeatTick:
+                break;
+            default:
+                OnOther(message);
+                break;
+        }
     }
 
     // §7.1.2: start the closing handshake, then wait for the peer's Close (or close-timeout) before dropping TCP.
@@ -39,8 +48,10 @@ internal sealed partial class ConnectionActor
         SendClose(status, discardQueued);
         // Nothing we send depends on the peer's commands any more; its Close may be behind what a pause left unread.
         ResumeReading();
-        Timers.StartSingleTimer("close", Connection.CloseTimeout.Instance, _setup.Settings.CloseTimeout);
-        Become(Closing);
+        // One scheduled message for the rare closing connection, not a timer scheduler (IWithTimers) on every actor.
+        _closeTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(_setup.Settings.CloseTimeout, Self,
+            Connection.CloseTimeout.Instance, ActorRefs.NoSender);
+        Context.Become(Closing);
     }
 
     // MessageReader already failed malformed Close payloads (§5.5.1, §7.4) with 1002/1007, so this one is valid.
@@ -85,6 +96,7 @@ internal sealed partial class ConnectionActor
 
     protected override void PostStop()
     {
+        _closeTimer?.Cancel();
         // A stop we did not plan (a crash under the stopping supervisor, or the system going down) still tells the peer.
         if (!_closeSent && !_transportGone)
             SendClose(CloseStatus.InternalServerError, discardQueued: true);
