@@ -218,6 +218,9 @@ public sealed partial class BrokerClient
             case "unsubscribed":
                 OnUnsubscribed(root.GetProperty("topic"u8).GetString()!);
                 return;
+            case "join" or "leave":
+                OnPresenceChanged(type == "join", root);
+                return;
         }
         if (root.TryGetProperty("id"u8, out var id) && id.TryGetInt64(out var requestId) && _pending.TryRemove(requestId, out var request))
         {
@@ -260,6 +263,20 @@ public sealed partial class BrokerClient
         {
             _pending.TryRemove(id, out _);
         }
+    }
+
+    // A request that is not queued while disconnected (not_connected instead), answered by a frame of its own type or an
+    // error (thrown as the broker's code).
+    private async Task<JsonElement> QueryAsync(string type, Func<long, byte[]> command, CancellationToken cancellationToken)
+    {
+        ClientWebSocket socket;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            socket = _socket ?? throw new BrokerException("not_connected", $"{type} needs an open connection");
+        }
+        var reply = await RequestAsync(socket, command, cancellationToken).ConfigureAwait(false);
+        return reply.GetProperty("type"u8).ValueEquals(type) ? reply : throw ErrorOf(reply);
     }
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using System.Text.Json;
 
 namespace Broker.Client;
@@ -24,16 +23,8 @@ public sealed partial class BrokerClient
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        ClientWebSocket socket;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            socket = _socket ?? throw new BrokerException("not_connected", "history needs an open connection");
-        }
-        var reply = await RequestAsync(socket, id => Commands.History(id, topic, limit, since), cancellationToken)
+        var reply = await QueryAsync("history", id => Commands.History(id, topic, limit, since), cancellationToken)
             .ConfigureAwait(false);
-        if (!reply.GetProperty("type"u8).ValueEquals("history"u8))
-            throw ErrorOf(reply);
         var messages = reply.GetProperty("messages"u8).EnumerateArray()
             .Select(m => new BrokerMessage(topic, m.GetProperty("offset"u8).GetInt64(), m.GetProperty("data"u8)))
             .ToArray();

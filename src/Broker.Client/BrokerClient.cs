@@ -6,8 +6,9 @@ namespace Broker.Client;
 
 /// <summary>
 /// A connection to a Broker node's <c>/ws</c> endpoint (docs/protocol.md): subscribe to topics and patterns, publish
-/// with acknowledged offsets. It reconnects by itself after a drop (full-jitter back-off), subscribes every topic again,
-/// and queues publishes while disconnected (bounded). Thread-safe; dispose it to close.
+/// with acknowledged offsets, ask who is in a topic (presence). It reconnects by itself after a drop (full-jitter
+/// back-off), subscribes every topic again, and queues publishes while disconnected (bounded). Thread-safe; dispose it
+/// to close.
 /// </summary>
 /// <example>
 /// <code>

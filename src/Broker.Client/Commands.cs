@@ -29,6 +29,10 @@ internal static class Commands
         WriteSince(writer, since);
     });
 
+    public static byte[] Presence(long id, string topic) => Write("presence", id, topic, null);
+
+    public static byte[] PresenceStats(long id, string topic) => Write("presence_stats", id, topic, null);
+
     public static byte[] Refresh(long id, string token) => Write("refresh", id, null, writer => writer.WriteString("token"u8, token));
 
     private static void WriteSince(Utf8JsonWriter writer, TopicPosition? since)
