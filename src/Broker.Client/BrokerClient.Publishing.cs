@@ -26,6 +26,8 @@ public sealed partial class BrokerClient
         ArgumentException.ThrowIfNullOrEmpty(topic);
         if (utf8Json.IsEmpty)
             throw new ArgumentException("data must be a JSON value", nameof(utf8Json));
+        // Already cancelled: nothing is sent (otherwise whichever of the send and the cancellation finished first decided).
+        cancellationToken.ThrowIfCancellationRequested();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.PublishTimeout);
         var publish = new QueuedPublish(topic, utf8Json);
