@@ -28,7 +28,8 @@ internal sealed partial class ConnectionActor
         Receive<Connection.Send>(_ => { });
         Receive<Connection.Close>(_ => { });
         Receive<Connection.HeartbeatTick>(_ => { });
-        ReceiveAny(OnOther);
+        // Replies still arrive for what the handler started (a publish's outcome, an unsubscribe's ack): it settles them.
+        Receive<IHandlerMessage>(OnHandlerMessage);
     }
 
     // §7.1.2: start the closing handshake, then wait for the peer's Close (or close-timeout) before dropping TCP.

@@ -72,12 +72,12 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers, IConn
         Receive<Connection.Close>(c => BecomeClosing(c.Status, discardQueued: false));
         Receive<Connection.HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<Connection.TransportFailed>(OnTransportFailed);
-        ReceiveAny(OnOther);
+        Receive<IHandlerMessage>(OnHandlerMessage);
     }
 
-    private void OnOther(object message)
+    private void OnHandlerMessage(IHandlerMessage message)
     {
-        if (!_setup.Handler.OnActorMessage(this, message))
+        if (!_setup.Handler.OnHandlerMessage(this, message))
             Unhandled(message);
     }
 }
