@@ -90,14 +90,11 @@ public sealed class ConnectionAuth
             failure: _ => new TokenChecked(isRefresh, id, TokenResult.Fail("the token could not be checked")));
     }
 
-    /// <summary>Handles this class's own actor messages; false for anything else.</summary>
-    public bool OnActorMessage(IConnectionContext connection, object message, Action<ReadOnlySpan<byte>> reply)
+    /// <summary>A token check that did not complete at once has its answer.</summary>
+    internal void OnTokenChecked(IConnectionContext connection, TokenChecked result, Action<ReadOnlySpan<byte>> reply)
     {
-        if (message is not TokenChecked checkedToken)
-            return false;
         _checking = false;
-        OnChecked(connection, checkedToken, reply);
-        return true;
+        OnChecked(connection, result, reply);
     }
 
     /// <summary>The heartbeat tick: enforce connect-timeout and token expiry.</summary>
@@ -171,5 +168,6 @@ public sealed class ConnectionAuth
         return output.WrittenSpan.ToArray();
     }
 
-    private sealed record TokenChecked(bool IsRefresh, byte[]? Id, TokenResult Result);
+    // The answer of a token check that went asynchronous, piped back to the connection actor.
+    internal sealed record TokenChecked(bool IsRefresh, byte[]? Id, TokenResult Result) : IHandlerMessage;
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broker.Core.Connections;
 
 namespace Broker.Core.Auth;
 
@@ -28,7 +29,7 @@ public static class UserDirectory
     public sealed record UnsubscribeUser(string User, string Topic) : IUserCommand;
 
     /// <summary>A command the directory forwards to each of the user's connections.</summary>
-    public interface IUserCommand
+    public interface IUserCommand : IHandlerMessage
     {
         /// <summary>The user it applies to.</summary>
         string User { get; }

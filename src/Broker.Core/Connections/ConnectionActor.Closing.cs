@@ -34,8 +34,12 @@ internal sealed partial class ConnectionActor
                 break;
             case Connection.Overflowed or Connection.OverBudget or Connection.Send or Connection.Close or Connection.HeartbeatTick:
                 break;
+            // Replies still arrive for what the handler started (a publish's outcome, an unsubscribe's ack): it settles them.
+            case IHandlerMessage handlerMessage:
+                OnHandlerMessage(handlerMessage);
+                break;
             default:
-                OnOther(message);
+                Unhandled(message);
                 break;
         }
     }

@@ -89,15 +89,18 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
             case Connection.TransportFailed failed:
                 OnTransportFailed(failed);
                 break;
+            case IHandlerMessage handlerMessage:
+                OnHandlerMessage(handlerMessage);
+                break;
             default:
-                OnOther(message);
+                Unhandled(message);
                 break;
         }
     }
 
-    private void OnOther(object message)
+    private void OnHandlerMessage(IHandlerMessage message)
     {
-        if (!_setup.Handler.OnActorMessage(this, message))
+        if (!_setup.Handler.OnHandlerMessage(this, message))
             Unhandled(message);
     }
 }

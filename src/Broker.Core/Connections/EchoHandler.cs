@@ -18,9 +18,6 @@ public sealed class EchoHandler : IMessageHandler
         connection.Send(opCode, payload);
 
     /// <inheritdoc />
-    public bool OnActorMessage(IConnectionContext connection, object message) => false;
-
-    /// <inheritdoc />
     public void OnStopped(IConnectionContext connection)
     {
     }

@@ -12,8 +12,8 @@ public interface IMessageHandler
     /// <summary>One complete Text or Binary message. <paramref name="payload"/> is only valid during the call.</summary>
     void OnMessage(IConnectionContext connection, OpCode opCode, in ReadOnlySequence<byte> payload);
 
-    /// <summary>An actor message the connection does not handle itself (e.g. topic replies); return false if unknown.</summary>
-    bool OnActorMessage(IConnectionContext connection, object message);
+    /// <summary>A message for the handler (e.g. a topic's reply), in any state; return false if this handler does not know it.</summary>
+    bool OnHandlerMessage(IConnectionContext connection, IHandlerMessage message) => false;
 
     /// <summary>The connection actor started: the handler may announce the connection (e.g. register its user).</summary>
     void OnOpen(IConnectionContext connection)

@@ -1,35 +1,36 @@
 using Broker.Core.Backplane;
+using Broker.Core.Connections;
 using Broker.Core.Presence;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.PubSub;
 
-// Messages a PubSubHandler sends to its own connection actor: a publish's backplane outcome, piped back so the actor
-// never waits on the backplane.
+// Messages a PubSubHandler sends to its own connection actor: the outcome of a backplane call (publish, position,
+// history, presence) piped back so the actor never waits on the backplane, and the replay's pacing.
 internal static class PubSub
 {
     // Id is the raw JSON id copied out of the command (null: no reply on success); Bytes is the data's length, which
     // leaves the connection's in-flight count with the reply.
-    public sealed record Published(string Topic, byte[]? Id, long Offset, int Bytes);
+    public sealed record Published(string Topic, byte[]? Id, long Offset, int Bytes) : IHandlerMessage;
 
-    public sealed record PublishFailed(string Topic, byte[]? Id, Exception Cause, int Bytes);
+    public sealed record PublishFailed(string Topic, byte[]? Id, Exception Cause, int Bytes) : IHandlerMessage;
 
     // A concrete subscribe's position (or, with since, its replay) was read; Holding: the connection holds the topic's
     // live frames until this is written.
-    public sealed record Positioned(string Topic, byte[]? Id, StreamPosition? Since, bool Holding, HistoryPage Page);
+    public sealed record Positioned(string Topic, byte[]? Id, StreamPosition? Since, bool Holding, HistoryPage Page) : IHandlerMessage;
 
-    public sealed record PositionFailed(string Topic, byte[]? Id, bool Holding, Exception Cause);
+    public sealed record PositionFailed(string Topic, byte[]? Id, bool Holding, Exception Cause) : IHandlerMessage;
 
     /// <summary>A paced replay waited for the outbox to drain below half; it goes on now.</summary>
-    public sealed record ReplayMore(string Topic);
+    public sealed record ReplayMore(string Topic) : IHandlerMessage;
 
-    public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page);
+    public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page) : IHandlerMessage;
 
-    public sealed record HistoryFailed(string Topic, byte[]? Id, Exception Cause);
+    public sealed record HistoryFailed(string Topic, byte[]? Id, Exception Cause) : IHandlerMessage;
 
-    public sealed record PresenceRead(string Topic, byte[]? Id, IReadOnlyList<PresenceMember> Members);
+    public sealed record PresenceRead(string Topic, byte[]? Id, IReadOnlyList<PresenceMember> Members) : IHandlerMessage;
 
-    public sealed record PresenceStatsRead(string Topic, byte[]? Id, PresenceStats Stats);
+    public sealed record PresenceStatsRead(string Topic, byte[]? Id, PresenceStats Stats) : IHandlerMessage;
 
-    public sealed record PresenceFailed(string Topic, byte[]? Id, Exception Cause);
+    public sealed record PresenceFailed(string Topic, byte[]? Id, Exception Cause) : IHandlerMessage;
 }

@@ -1,6 +1,5 @@
 using Broker.Core.Auth;
 using Broker.Core.Connections;
-using Broker.Protocol;
 using Broker.Protocol.Client;
 using Broker.Protocol.Framing;
 
@@ -61,25 +60,11 @@ public sealed partial class PubSubHandler
         return allowed;
     }
 
-    private bool OnAuthMessage(IConnectionContext connection, object message)
+    private void OnTokenChecked(IConnectionContext connection, ConnectionAuth.TokenChecked result)
     {
-        switch (message)
-        {
-            case UserDirectory.DisconnectUser:
-                connection.Close(CloseStatus.DisconnectedByServer);
-                return true;
-            case UserDirectory.UnsubscribeUser unsubscribe:
-                ForceUnsubscribe(connection, unsubscribe.Topic);
-                return true;
-            default:
-                if (_auth is null)
-                    return false;
-                var before = _auth.Access;
-                if (!_auth.OnActorMessage(connection, message, reply => SendRaw(connection, reply)))
-                    return false;
-                DropWhatIsNoLongerAllowed(connection, before);
-                return true;
-        }
+        var before = _auth!.Access;
+        _auth.OnTokenChecked(connection, result, reply => SendRaw(connection, reply));
+        DropWhatIsNoLongerAllowed(connection, before);
     }
 
     // A refresh may carry narrower grants: subscriptions the new token no longer allows are removed, as the server API's

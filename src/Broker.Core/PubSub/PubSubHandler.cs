@@ -79,7 +79,7 @@ public sealed partial class PubSubHandler : IMessageHandler
     }
 
     /// <inheritdoc />
-    public bool OnActorMessage(IConnectionContext connection, object message)
+    public bool OnHandlerMessage(IConnectionContext connection, IHandlerMessage message)
     {
         switch (message)
         {
@@ -122,8 +122,17 @@ public sealed partial class PubSubHandler : IMessageHandler
             case PubSub.PresenceFailed failed:
                 OnPresenceFailed(connection, failed);
                 return true;
+            case UserDirectory.DisconnectUser:
+                connection.Close(CloseStatus.DisconnectedByServer);
+                return true;
+            case UserDirectory.UnsubscribeUser unsubscribe:
+                ForceUnsubscribe(connection, unsubscribe.Topic);
+                return true;
+            case ConnectionAuth.TokenChecked result when _auth is not null:
+                OnTokenChecked(connection, result);
+                return true;
             default:
-                return OnAuthMessage(connection, message);
+                return false;
         }
     }
 

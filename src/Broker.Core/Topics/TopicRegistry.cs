@@ -24,14 +24,14 @@ public static class TopicRegistry
     /// <summary>
     /// The subscriber is in the topic's published snapshot and the backplane is subscribed: every later publish reaches it.
     /// </summary>
-    public sealed record SubscribeAck(string Key);
+    public sealed record SubscribeAck(string Key) : IHandlerMessage;
 
     /// <summary>
     /// The subscriber was not added: the backplane could not subscribe to <paramref name="Key"/>
     /// (<see cref="BackplaneUnavailable"/>), or the key is new and the node is at a cap (<see cref="TooManyTopics"/>,
     /// <see cref="TooManyPatterns"/>).
     /// </summary>
-    public sealed record SubscribeRejected(string Key, string Reason);
+    public sealed record SubscribeRejected(string Key, string Reason) : IHandlerMessage;
 
     /// <summary><see cref="SubscribeRejected.Reason"/>: the backplane subscribe failed.</summary>
     public const string BackplaneUnavailable = "backplane_unavailable";
@@ -46,7 +46,7 @@ public static class TopicRegistry
     public sealed record Unsubscribe(string Key, Subscriber Subscriber);
 
     /// <summary>The subscriber no longer holds the key.</summary>
-    public sealed record UnsubscribeAck(string Key);
+    public sealed record UnsubscribeAck(string Key) : IHandlerMessage;
 
     /// <summary>Lists the keys with local topic actors; answered by <see cref="TopicList"/>.</summary>
     public sealed class GetTopics

@@ -182,8 +182,6 @@ public sealed class ConnectionActorTests : TestKit
         public void OnMessage(IConnectionContext connection, OpCode opCode, in ReadOnlySequence<byte> payload) =>
             throw new InvalidOperationException("handler bug");
 
-        public bool OnActorMessage(IConnectionContext connection, object message) => false;
-
         public void OnStopped(IConnectionContext connection)
         {
         }
