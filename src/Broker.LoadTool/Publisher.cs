@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Numerics;
 using Broker.Protocol.Framing;
 
 namespace Broker.LoadTool;
@@ -28,7 +27,6 @@ internal sealed class Publisher : WsConnection
     private readonly double _rate;
     private readonly long _maxLag;
     private readonly SemaphoreSlim _window;
-    private readonly int[] _topicOfId;
     private readonly ConcurrentDictionary<string, long> _errorCodes;
     private long _sent;
     private long _acked;
@@ -46,7 +44,6 @@ internal sealed class Publisher : WsConnection
         _rate = rate;
         _maxLag = maxLag;
         _window = new SemaphoreSlim(window, window);
-        _topicOfId = new int[(int)BitOperations.RoundUpToPowerOf2((uint)window)];
         _errorCodes = errorCodes;
     }
 
@@ -123,7 +120,9 @@ internal sealed class Publisher : WsConnection
             return;
         if (message.Type == ServerMessageType.Ack)
         {
-            _board.OnAcked(_topicOfId[message.Id & (_topicOfId.Length - 1)]);
+            // Publishes go round-robin over the topics from id 0, so the id names the topic. (Acks may come in any
+            // order: a ring of recent ids, as this was, credited an ack to a newer publish's topic when they did.)
+            _board.OnAcked(_topics[(int)(message.Id % _topics.Length)]);
             Interlocked.Increment(ref _acked);
         }
         else
@@ -150,7 +149,6 @@ internal sealed class Publisher : WsConnection
         var topic = _topics[_nextTopic];
         _nextTopic = (_nextTopic + 1) % _topics.Length;
         var id = _sent;
-        _topicOfId[id & (_topicOfId.Length - 1)] = topic;
 
         var at = Append(scratch, 0, PublishStart);
         Utf8Formatter.TryFormat(id, scratch[at..], out var written);
