@@ -81,6 +81,29 @@ public sealed class PublishBatcherTests(RedisFixture redis) : IClassFixture<Redi
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), sink.Deliveries.Select(d => d.Offset));
     }
 
+    [Fact]
+    public async Task PublishAsync_CallerCancelsWhileQueued_OnlyItsWaitEndsAndTheBatchStillGoesThrough()
+    {
+        var sink = new RecordingSink();
+        await using var node = await RedisFixture.StartNodeAsync(RedisFixture.Settings(redis.Server, RedisFixture.NewPrefix()), sink);
+        await node.SubscribeAsync("c");
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.Endpoint + ",allowAdmin=true");
+        await admin.GetServer(redis.Server.Endpoint).ExecuteAsync("CLIENT", "PAUSE", "500", "ALL");
+        using var cancel = new CancellationTokenSource();
+
+        var publishes = Enumerable.Range(0, 20)
+            .Select(i => node.PublishAsync("c", RedisBackplaneTests.Bytes($"{i}"), i == 10 ? cancel.Token : default).AsTask())
+            .ToList();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishes[10]);
+        var offsets = await Task.WhenAll(publishes.Where((_, i) => i != 10));
+        // The cancelled message was already queued: Redis published it (unacked), in its place.
+        await sink.WaitForCountAsync(20);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), sink.Deliveries.Select(d => d.Offset));
+        Assert.Equal(Enumerable.Range(1, 20).Where(i => i != 11).Select(i => (long)i), offsets);
+    }
+
     // Issues every publish of one publisher without waiting for the earlier ones, as a connection with a window does.
     private static List<(string Topic, string Data, Task<long> Offset)> PublishAll(RedisBackplane node, int publisher)
     {
