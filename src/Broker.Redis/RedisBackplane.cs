@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Broker.Core.Backplane;
 using Broker.Core.Metrics;
 using Broker.Core.Namespaces;
@@ -8,9 +7,10 @@ using StackExchange.Redis;
 namespace Broker.Redis;
 
 /// <summary>
-/// The cluster backplane: every publish is one Lua call in Redis (<see cref="PublishScript"/>) that assigns the topic's
-/// next offset, appends to its history stream and PUBLISHes; every node subscribed to the topic (or a matching
-/// pattern) gets it and hands it to its sink. Presence lives in Redis too, its joins and leaves on the same channels
+/// The cluster backplane: publishing is a Lua call in Redis (<see cref="PublishScript"/>) that, per message, assigns the
+/// topic's next offset, appends to its history stream and PUBLISHes; publishes arriving while earlier calls are in
+/// flight share one call (<see cref="PublishBatcher"/>). Every node subscribed to the topic (or a matching pattern)
+/// gets each message and hands it to its sink. Presence lives in Redis too, its joins and leaves on the same channels
 /// (<see cref="PresenceScript"/>). Key and channel layout: <see cref="RedisNames"/>.
 /// </summary>
 public sealed partial class RedisBackplane : IBackplane
@@ -23,6 +23,7 @@ public sealed partial class RedisBackplane : IBackplane
     private volatile bool _disposed;
     private EpochGate? _gate;
     private readonly BackplaneTimings _timings;
+    private readonly PublishBatcher _publishes;
 
     /// <summary>A backplane keeping each topic's history, offset and epoch as <paramref name="namespaces"/> say.</summary>
     public RedisBackplane(RedisSettings settings, NamespaceTable namespaces, ILogger<RedisBackplane> logger,
@@ -33,6 +34,7 @@ public sealed partial class RedisBackplane : IBackplane
         _timings = timings ?? BackplaneTimings.None;
         _logger = logger;
         _names = new RedisNames(settings.KeyPrefix);
+        _publishes = new PublishBatcher(SendPublishes, _timings);
     }
 
     /// <summary>Both connections up: commands (publish) and the subscriber (deliveries to this node).</summary>
@@ -62,33 +64,40 @@ public sealed partial class RedisBackplane : IBackplane
         if (!redis.IsConnected) MarkOutage("connect failed", null);
     }
 
-    public async ValueTask<long> PublishAsync(string topic, ReadOnlyMemory<byte> data,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues the message for the next script call (<see cref="PublishBatcher"/>); completes with its offset once Redis
+    /// answered that call. A cancelled wait does not withdraw the message: Redis may still publish it, unacked.
+    /// </summary>
+    public ValueTask<long> PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (_redis is null) return ValueTask.FromException<long>(NotRunning());
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<long>(cancellationToken);
+        var published = _publishes.PublishAsync(topic, data);
+        return new ValueTask<long>(cancellationToken.CanBeCanceled ? published.WaitAsync(cancellationToken) : published);
+    }
+
+    // One PublishScript call for a batch, with the arguments laid out as the script documents.
+    private Task<RedisResult> SendPublishes(PublishBatcher.Pending[] batch, int count)
     {
         var redis = _redis ?? throw NotRunning();
-        cancellationToken.ThrowIfCancellationRequested();
-        var history = _namespaces.Resolve(topic).History;
-        RedisKey[] keys = [_names.MetaKey(topic), _names.HistoryKey(topic)];
-        RedisValue[] args = [data, history.Size, _names.ChannelName(topic), Epochs.New(), Milliseconds(history.Ttl),
-            BackplaneTimings.NowMicroseconds()];
-        var started = Stopwatch.GetTimestamp();
-        try
+        var keys = new RedisKey[2 * count];
+        var args = new RedisValue[PublishScript.SharedArguments + PublishScript.ArgumentsPerMessage * count];
+        args[0] = Epochs.New();
+        args[1] = BackplaneTimings.NowMicroseconds();
+        args[2] = _names.ChannelPrefix;
+        for (var i = 0; i < count; i++)
         {
-            var pending = redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Text, keys, args);
-            var result = cancellationToken.CanBeCanceled
-                ? await pending.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await pending.ConfigureAwait(false);
-            _timings.Publish.Observe(BackplaneTimings.SecondsSinceTimestamp(started));
-            return (long)result;
+            var (topic, data, _, _) = batch[i];
+            var history = _namespaces.Resolve(topic).History;
+            keys[2 * i] = _names.MetaKey(topic);
+            keys[2 * i + 1] = _names.HistoryKey(topic);
+            var a = PublishScript.SharedArguments + PublishScript.ArgumentsPerMessage * i;
+            args[a] = data;
+            args[a + 1] = topic;
+            args[a + 2] = history.Size;
+            args[a + 3] = Milliseconds(history.Ttl);
         }
-        catch (RedisException e)
-        {
-            throw new BackplaneUnavailableException($"Redis did not accept the publish to {topic}: {e.Message}", e);
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new BackplaneUnavailableException("the Redis backplane is shut down", e);
-        }
+        return redis.GetDatabase().ScriptEvaluateAsync(PublishScript.Text, keys, args);
     }
 
     public async ValueTask DisposeAsync()

@@ -10,7 +10,7 @@ namespace Broker.Redis;
 /// <item><c>P{topic}:log</c> stream: the topic's history; entry id <c>0-offset</c>, one field <c>d</c> = the data.</item>
 /// <item><c>P{topic}:presence</c> sorted set client → expiry, <c>P{topic}:presence-users</c> hash client → user,
 /// <c>P{topic}:presence-counts</c> hash user → clients with it (<see cref="PresenceScript"/>).</item>
-/// <item><c>Pmsg:topic</c> channel: every publish, payload = 8-byte big-endian offset, 8-byte epoch, then the data bytes; or a join/leave (offset 0).</item>
+/// <item><c>Pmsg:topic</c> channel: every publish, payload = 8-byte big-endian offset, 8-byte publish time, 8-byte epoch, then the data bytes; or a join/leave (offset 0).</item>
 /// </list>
 /// The braces are a Redis Cluster hash tag: both keys of a topic hash to one slot, so the publish script may touch both.
 /// Topic characters (letters, digits, <c>_ - : @ .</c>) include no brace and no glob metacharacter.
@@ -25,6 +25,9 @@ internal sealed class RedisNames(string prefix)
 
     public RedisKey[] PresenceKeys(string topic) =>
         [$"{prefix}{{{topic}}}:presence", $"{prefix}{{{topic}}}:presence-users", $"{prefix}{{{topic}}}:presence-counts"];
+
+    /// <summary>What every topic channel's name starts with; the topic follows (PublishScript joins them in Redis).</summary>
+    public string ChannelPrefix => _channelPrefix;
 
     public string ChannelName(string topic) => _channelPrefix + topic;
 

@@ -1,5 +1,6 @@
 using Broker.Core.Backplane;
 using Broker.Testing;
+using StackExchange.Redis;
 
 namespace Broker.Redis.Tests;
 
@@ -82,6 +83,30 @@ public sealed class RedisBackplaneFaultTests : IAsyncLifetime
         var history = (await RedisBackplaneTests.Read(_nodeB, "room.lobby", 0, 100)).Select(h => h.Offset).ToList();
         Assert.Equal(history.Order().Distinct(), history);
         Assert.Empty(offsets.Prepend(2).Prepend(1).Except(history)); // every acked publish is in the history
+    }
+
+    [Fact]
+    public async Task PublishAsync_BatchesWaitingWhenRedisIsKilled_FailEveryPublishAndLaterPublishesSucceed()
+    {
+        await _nodeB.SubscribeAsync("batch");
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(_server.Endpoint + ",allowAdmin=true"))
+            await admin.GetServer(_server.Endpoint).ExecuteAsync("CLIENT", "PAUSE", "60000", "ALL");
+        // Redis runs none of them: the first calls wait for it, the rest queue into batches behind them.
+        var publishes = Enumerable.Range(0, 100)
+            .Select(i => _nodeA.PublishAsync("batch", RedisBackplaneTests.Bytes($"lost{i}")).AsTask()).ToList();
+        _server.Kill();
+
+        foreach (var publish in publishes)
+            await Assert.ThrowsAsync<BackplaneUnavailableException>(() => publish.WaitAsync(Bound));
+        _server.Restart();
+        await Eventually.TrueAsync(() => _nodeA.IsHealthy && _nodeB.IsHealthy, Bound, "healthy after the restart");
+        await Eventually.TrueAsync(() =>
+        {
+            TryPublish(_nodeA, "batch");
+            return _sinkB.Deliveries.Any(d => d.Topic == "batch");
+        }, Bound, "publishing after the restart");
+        Assert.DoesNotContain(await RedisBackplaneTests.Read(_nodeB, "batch", 0, 1000),
+            h => System.Text.Encoding.UTF8.GetString(h.Data).StartsWith("lost", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,12 +19,12 @@ public sealed class RedisSubscriptionBatchingTests(RedisFixture redis) : IClassF
         await using var node = await RedisFixture.StartNodeAsync(RedisFixture.Settings(redis.Server, RedisFixture.NewPrefix()), sink);
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.Endpoint + ",allowAdmin=true");
         var server = admin.GetServer(redis.Server.Endpoint);
-        var pingsBefore = await PingCallsAsync(server);
+        var pingsBefore = await CommandStats.CallsAsync(server, "ping");
 
         // Redis answers nothing for a second: every subscribe below is issued while the first one waits for Redis.
         await server.ExecuteAsync("CLIENT", "PAUSE", "1000", "ALL");
         await Task.WhenAll(Enumerable.Range(0, Keys).Select(i => node.SubscribeAsync(i % 2 == 0 ? $"k{i}" : $"k{i}.*")));
-        var pings = await PingCallsAsync(server) - pingsBefore;
+        var pings = await CommandStats.CallsAsync(server, "ping") - pingsBefore;
         for (var i = 0; i < Keys; i++)
             await node.PublishAsync(i % 2 == 0 ? $"k{i}" : $"k{i}.x", Encoding.UTF8.GetBytes($"{i}"));
         await sink.WaitForCountAsync(Keys);
@@ -34,15 +34,5 @@ public sealed class RedisSubscriptionBatchingTests(RedisFixture redis) : IClassF
         Assert.True(pings <= 10, $"{pings} PINGs for {Keys} concurrent subscribes");
         Assert.Equal(Enumerable.Range(0, Keys).Select(i => $"{i}"),
             sink.Deliveries.Select(d => Encoding.UTF8.GetString(d.Data)).Order(Comparer<string>.Create((a, b) => int.Parse(a) - int.Parse(b))));
-    }
-
-    private static async Task<long> PingCallsAsync(IServer server)
-    {
-        var info = (string?)await server.ExecuteAsync("INFO", "commandstats") ?? "";
-        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_ping:", StringComparison.Ordinal));
-        if (line is null)
-            return 0;
-        var calls = line.Split(':')[1].Split(',')[0]; // calls=N
-        return long.Parse(calls["calls=".Length..]);
     }
 }
