@@ -11,9 +11,7 @@ internal static class PubSub
 {
     // Id is the raw JSON id copied out of the command (null: no reply on success); Bytes is the data's length, which
     // leaves the connection's in-flight count with the reply.
-    public sealed record Published(string Topic, byte[]? Id, long Offset, int Bytes) : IHandlerMessage;
-
-    public sealed record PublishFailed(string Topic, byte[]? Id, Exception Cause, int Bytes) : IHandlerMessage;
+    public sealed record Published(string Topic, byte[]? Id, PublishOutcome Outcome, int Bytes) : IHandlerMessage;
 
     // A concrete subscribe's position (or, with since, its replay) was read; Holding: the connection holds the topic's
     // live frames until this is written.

@@ -1,7 +1,6 @@
 using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
-using Broker.Core.Backplane;
 using Broker.Core.Connections;
 using Broker.Protocol.Client;
 
@@ -26,10 +25,9 @@ public sealed partial class PubSubHandler
     private void Publish(IConnectionContext connection, in ClientCommand command)
     {
         var settings = _services.Settings;
-        if (command.Data.Length > settings.MaxPublishBytes)
+        if (_services.Publisher.CheckSize(command.Data.Length) is { } tooLarge)
         {
-            Reject(connection, command.Id, ClientError.MessageTooLarge,
-                $"data is {command.Data.Length} bytes; the limit is {settings.MaxPublishBytes}");
+            Reject(connection, command.Id, ClientError.MessageTooLarge, tooLarge);
             return;
         }
         if (settings.PublishRate is not null && !_bucket.TryTake())
@@ -89,16 +87,8 @@ public sealed partial class PubSubHandler
 
     private void Send(IConnectionContext connection, string topic, byte[]? id, byte[] data)
     {
-        ValueTask<long> publish;
-        try
-        {
-            publish = _services.Backplane.PublishAsync(topic, data);
-        }
-        catch (Exception e)
-        {
-            OnPublishFailed(connection, id, e, data.Length);
-            return;
-        }
+        // Without a cancellation token the publish never faults: a failure is its outcome.
+        var publish = _services.Publisher.PublishAsync(topic, data);
         // The in-memory backplane completes at once: answer without a round trip through the mailbox.
         if (publish.IsCompletedSuccessfully)
         {
@@ -106,26 +96,22 @@ public sealed partial class PubSubHandler
             return;
         }
         var bytes = data.Length;
-        publish.AsTask().PipeTo(connection.Self,
-            success: offset => new PubSub.Published(topic, id, offset, bytes),
-            failure: cause => new PubSub.PublishFailed(topic, id, cause, bytes));
+        publish.AsTask().PipeTo(connection.Self, success: outcome => new PubSub.Published(topic, id, outcome, bytes));
     }
 
-    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, long offset, int bytes)
+    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, PublishOutcome outcome, int bytes)
     {
-        _services.Traffic.Publishes.Increment();
-        if (id is not null)
-            Ack(connection, id, topic, offset);
-        Landed(connection, bytes);
-    }
-
-    private void OnPublishFailed(IConnectionContext connection, byte[]? id, Exception cause, int bytes)
-    {
-        _services.Traffic.PublishFailures.Increment();
-        // BackplaneUnavailableException is the expected outage, which the backplane logs once; anything else is a bug.
-        if (cause is not BackplaneUnavailableException)
-            connection.ActorContext.GetLogger().Error(cause, "Publish failed unexpectedly");
-        Error(connection, id, ClientError.BackplaneUnavailable, "the backplane could not accept the publish; nothing was published");
+        if (outcome.IsPublished)
+        {
+            if (id is not null)
+                Ack(connection, id, topic, outcome.Offset);
+        }
+        else
+        {
+            if (outcome.IsUnexpected)
+                connection.ActorContext.GetLogger().Error(outcome.Failure, "Publish failed unexpectedly");
+            Error(connection, id, ClientError.BackplaneUnavailable, PublishOutcome.FailureMessage);
+        }
         Landed(connection, bytes);
     }
 

@@ -93,10 +93,7 @@ public sealed partial class PubSubHandler : IMessageHandler
                 OnUnsubscribed(connection, ack.Key);
                 return true;
             case PubSub.Published published:
-                OnPublished(connection, published.Topic, published.Id, published.Offset, published.Bytes);
-                return true;
-            case PubSub.PublishFailed failed:
-                OnPublishFailed(connection, failed.Id, failed.Cause, failed.Bytes);
+                OnPublished(connection, published.Topic, published.Id, published.Outcome, published.Bytes);
                 return true;
             case PubSub.Positioned positioned:
                 OnPositioned(connection, positioned);

@@ -15,4 +15,8 @@ namespace Broker.Core.PubSub;
 /// <param name="Namespaces">Per-topic options (history size for recovery and the history command).</param>
 /// <param name="Outbound">The node's outbound budget: over it, subscribes are refused (null: none).</param>
 public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic,
-    NamespaceTable Namespaces, OutboundBudget? Outbound = null);
+    NamespaceTable Namespaces, OutboundBudget? Outbound = null)
+{
+    /// <summary>The publish path shared with the HTTP API, over <paramref name="Backplane"/>.</summary>
+    public Publisher Publisher { get; } = new(Backplane, Settings, Traffic);
+}

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Broker.Core.Backplane;
 using Broker.Core.Connections;
+using Broker.Core.PubSub;
 using Broker.Core.Settings;
 using Broker.Core.Topics;
 using Broker.Server.PubSub;
@@ -20,7 +21,8 @@ internal static class ApiEndpoints
         var counters = services.GetRequiredService<ConnectionCounters>();
         var apiKey = new ApiKey(settings.Http.ApiKey);
         var backplane = services.GetRequiredService<IBackplane>();
-        var publish = new PublishEndpoint(apiKey, backplane, services.GetRequiredService<PubSubSettings>(), counters.Traffic,
+        var pubSubSettings = services.GetRequiredService<PubSubSettings>();
+        var publish = new PublishEndpoint(apiKey, new Publisher(backplane, pubSubSettings, counters.Traffic), pubSubSettings,
             new PublishRateLimit(settings.Http.PublishRate, settings.Http.PublishBurst));
         var registry = services.GetRequiredService<IRequiredActor<TopicRegistryKey>>();
 

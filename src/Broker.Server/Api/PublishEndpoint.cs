@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Broker.Core.Backplane;
-using Broker.Core.Metrics;
+using System.Runtime.ExceptionServices;
+using Broker.Core.PubSub;
 using Broker.Core.Topics;
 using Broker.Protocol.Client;
 using Broker.Protocol.Text;
@@ -9,11 +9,13 @@ using Broker.Protocol.Text;
 namespace Broker.Server.Api;
 
 /// <summary>
-/// <c>POST /api/publish</c>: a server publishes to a topic exactly as a WebSocket client would (same backplane, offsets,
-/// limits and error codes), authenticated by <c>Authorization: Bearer &lt;broker.http.api-key&gt;</c>.
+/// <c>POST /api/publish</c>: a server publishes to a topic exactly as a WebSocket client would, through the same
+/// <see cref="Publisher"/> (size limit, backplane, counters, error codes). What differs from <c>/ws</c> on purpose: the
+/// API key grants every topic (no namespace permission check, as a token's grants would apply), the rate limit is the
+/// node-wide <see cref="PublishRateLimit"/> rather than per connection, and a failure that is not the backplane's outage
+/// is a bug answered 500 (a WebSocket client gets backplane_unavailable instead).
 /// </summary>
-internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSubSettings settings, TrafficCounters traffic,
-    PublishRateLimit rateLimit)
+internal sealed class PublishEndpoint(ApiKey apiKey, Publisher publisher, PubSubSettings settings, PublishRateLimit rateLimit)
 {
     // Room for the envelope around data: the topic (at most 200 bytes, escapes can make it 6x) and the JSON punctuation.
     private const int EnvelopeBytes = 2048;
@@ -62,32 +64,27 @@ internal sealed class PublishEndpoint(ApiKey apiKey, IBackplane backplane, PubSu
             await ApiResults.ErrorAsync(context, StatusCodes.Status400BadRequest, request.Error, request.Message!);
             return;
         }
-        if (request.Data.Length > settings.MaxPublishBytes)
+        if (publisher.CheckSize(request.Data.Length) is { } tooLarge)
         {
-            await ApiResults.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, ClientError.MessageTooLarge,
-                $"data is {request.Data.Length} bytes; the limit is {settings.MaxPublishBytes}");
+            await ApiResults.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, ClientError.MessageTooLarge, tooLarge);
             return;
         }
         var topic = request.Topic!;
-        long offset;
-        try
+        // The one copy: out of the request buffer into the immutable array the backplane and subscribers share.
+        var outcome = await publisher.PublishAsync(topic, request.Data.ToArray(), context.RequestAborted);
+        if (outcome.IsUnexpected)
+            ExceptionDispatchInfo.Throw(outcome.Failure!);
+        if (!outcome.IsPublished)
         {
-            // The one copy: out of the request buffer into the immutable array the backplane and subscribers share.
-            offset = await backplane.PublishAsync(topic, request.Data.ToArray(), context.RequestAborted);
-        }
-        catch (BackplaneUnavailableException)
-        {
-            traffic.PublishFailures.Increment();
             await ApiResults.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, ClientError.BackplaneUnavailable,
-                "the backplane could not accept the publish; nothing was published");
+                PublishOutcome.FailureMessage);
             return;
         }
-        traffic.Publishes.Increment();
         await ApiResults.JsonAsync(context, StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("topic"u8, topic);
-            writer.WriteNumber("offset"u8, offset);
+            writer.WriteNumber("offset"u8, outcome.Offset);
             writer.WriteEndObject();
         });
     }
