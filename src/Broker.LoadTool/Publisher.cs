@@ -90,7 +90,7 @@ internal sealed class Publisher : WsConnection
                     length += WritePublish(batch.AsSpan(length), scratch, Stamp(started));
                     count++;
                 }
-                while (count < wanted && (_rate > 0 || _board.CanSend(_topics[_nextTopic], _maxLag)) && _window.Wait(0));
+                while (count < wanted && (_rate > 0 || _board.CanSend(_topics[_nextTopic], _maxLag)) && _window.Wait(0, CancellationToken.None));
                 await SendAsync(batch.AsMemory(0, length));
             }
         }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Broker.Server;
 
 /// <summary>The server's log events, with stable ids.</summary>

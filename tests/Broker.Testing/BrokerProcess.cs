@@ -8,7 +8,7 @@ namespace Broker.Testing;
 /// <summary>
 /// A real broker node in its own process: <c>dotnet Broker.Server.dll --host 127.0.0.1 --port 0 ...</c>. The node picks
 /// a free port and prints <c>Broker listening on http://HOST:PORT</c> on stdout; the fixture parses it. Logs (stderr)
-/// are kept for failure messages. <see cref="Kill"/> is SIGKILL (a crash), <see cref="Terminate"/> SIGTERM (graceful).
+/// are kept for failure messages. <see cref="Kill()"/> is SIGKILL (a crash), <see cref="Terminate"/> SIGTERM (graceful).
 /// </summary>
 public sealed class BrokerProcess : IAsyncDisposable
 {

@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using Akka.Actor;
 using Akka.Dispatch;
 using Broker.Core.Shards;
-using Broker.Protocol.Compression;
 using Broker.Protocol.Framing;
 
 namespace Broker.Core.Connections;

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Broker.Core.Backplane;
 using Broker.Core.Connections;
 using Broker.Protocol.Client;
 

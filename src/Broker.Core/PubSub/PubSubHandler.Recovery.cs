@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Broker.Core.Backplane;
 using Broker.Core.Connections;
-using Broker.Core.Topics;
 using Broker.Protocol.Client;
 
 namespace Broker.Core.PubSub;

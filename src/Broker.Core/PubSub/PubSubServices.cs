@@ -17,6 +17,6 @@ namespace Broker.Core.PubSub;
 public sealed record PubSubServices(IActorRef Registry, IBackplane Backplane, PubSubSettings Settings, TrafficCounters Traffic,
     NamespaceTable Namespaces, OutboundBudget? Outbound = null)
 {
-    /// <summary>The publish path shared with the HTTP API, over <paramref name="Backplane"/>.</summary>
+    /// <summary>The publish path shared with the HTTP API, over <see cref="Backplane"/>.</summary>
     public Publisher Publisher { get; } = new(Backplane, Settings, Traffic);
 }

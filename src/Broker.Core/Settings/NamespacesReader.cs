@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Broker.Core.Namespaces;
 using Broker.Protocol.Client;
 

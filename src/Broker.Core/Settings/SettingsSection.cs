@@ -37,7 +37,7 @@ public sealed class SettingsSection
             ? new SettingsSection(_config.GetConfig(key), Name(key))
             : throw Missing(key);
 
-    /// <summary>The sub-section <paramref name="key"/> merged over <paramref name="fallback"/> (inherited options).</summary>
+    /// <summary>This section merged over <paramref name="fallback"/> (inherited options).</summary>
     public SettingsSection WithFallback(SettingsSection fallback) => new(_config.WithFallback(fallback._config), Path);
 
     /// <summary>Whether <paramref name="key"/> is present.</summary>

@@ -73,7 +73,7 @@ internal sealed unsafe class Deflater : ZLibHandle
         return written - FlushTail.Length;
     }
 
-    protected override void End(ZStream* stream) => ZLibNative.DeflateEnd(stream);
+    protected override void End(ZStream* stream) => _ = ZLibNative.DeflateEnd(stream);
 
     private static void Grow(ref byte[] output, int used)
     {

@@ -58,5 +58,5 @@ internal sealed unsafe class Inflater : ZLibHandle
             Check(ZLibNative.InflateReset2(stream, _windowBits), "inflateReset2");
     }
 
-    protected override void End(ZStream* stream) => ZLibNative.InflateEnd(stream);
+    protected override void End(ZStream* stream) => _ = ZLibNative.InflateEnd(stream);
 }

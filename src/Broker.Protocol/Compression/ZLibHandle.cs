@@ -20,7 +20,7 @@ internal abstract unsafe class ZLibHandle : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>deflateEnd or inflateEnd.</summary>
+    /// <summary>deflateEnd or inflateEnd; their error code is ignored, as zlib frees the stream either way.</summary>
     protected abstract void End(ZStream* stream);
 
     protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using Broker.Server.Tests.Support;
 
 namespace Broker.Server.Tests.Auth;
