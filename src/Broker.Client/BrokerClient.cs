@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text.Json;
 
 namespace Broker.Client;
 
@@ -82,7 +81,7 @@ public sealed partial class BrokerClient : IAsyncDisposable
             {
                 _opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 SetState(BrokerConnectionState.Connecting);
-                _run = Task.Run(RunAsync);
+                _run = Task.Run(RunAsync, CancellationToken.None); // the connection outlives this call's token
             }
             opened = _opened;
         }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Broker.Core.Backplane;
-using Broker.Core.Connections;
 using Broker.Core.Presence;
 using StackExchange.Redis;
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
 using Broker.Core.Connections;
 
