@@ -1,5 +1,5 @@
-using Akka.Actor;
 using System.Buffers;
+using Akka.Actor;
 using Akka.Event;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
@@ -17,16 +17,10 @@ internal sealed partial class ConnectionActor
     {
         switch (message)
         {
-            case Connection.BytesReceived received:
-                OnBytesReceived(received);
-                break;
             case Connection.CloseTimeout:
                 _log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
                 _setup.Abort();
                 StopSelf();
-                break;
-            case Connection.TransportFailed failed:
-                OnTransportFailed(failed);
                 break;
             // After our Close nothing else may be written (§5.5.1), and heartbeats no longer matter.
             case Connection.Deliver:
@@ -34,12 +28,8 @@ internal sealed partial class ConnectionActor
                 break;
             case Connection.Overflowed or Connection.OverBudget or Connection.Send or Connection.Close or Connection.HeartbeatTick:
                 break;
-            // Replies still arrive for what the handler started (a publish's outcome, an unsubscribe's ack): it settles them.
-            case IHandlerMessage handlerMessage:
-                OnHandlerMessage(handlerMessage);
-                break;
             default:
-                Unhandled(message);
+                ReceiveInEitherState(message);
                 break;
         }
     }

@@ -65,9 +65,6 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
     {
         switch (message)
         {
-            case Connection.BytesReceived received:
-                OnBytesReceived(received);
-                break;
             case Connection.Deliver deliver:
                 _outbox.Deliver(deliver.Frame);
                 break;
@@ -85,6 +82,21 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
                 break;
             case Connection.HeartbeatTick:
                 OnHeartbeatTick();
+                break;
+            default:
+                ReceiveInEitherState(message);
+                break;
+        }
+    }
+
+    // What Open and Closing handle alike: reads (the peer's Close may come after ours), a failed transport, and the
+    // handler's messages (while closing, replies still arrive for what the handler started: it settles them).
+    private void ReceiveInEitherState(object message)
+    {
+        switch (message)
+        {
+            case Connection.BytesReceived received:
+                OnBytesReceived(received);
                 break;
             case Connection.TransportFailed failed:
                 OnTransportFailed(failed);

@@ -1,8 +1,8 @@
 using Akka.Actor;
-using ActorSystemSettings = Akka.Actor.Settings;
 using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Dispatch.MessageQueues;
+using ActorSystemSettings = Akka.Actor.Settings;
 
 namespace Broker.Core.Connections;
 
