@@ -13,6 +13,9 @@ using Broker.Server.Operations;
 using Broker.Server.PubSub;
 using Broker.Server.Cluster;
 using Broker.Server.WebSockets;
+using Broker.Server.WebSockets.Listener;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,7 +54,10 @@ internal static class BrokerApp
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = shardSettings.SendOnShard);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseAddress(settings.Http.Host), settings.Http.Port, listen =>
+            // Plaintext: the broker accepts the sockets itself and runs WebSocket connections on its own transport
+            // (PlainListener); behind TLS, Kestrel's transport and the connection middleware serve them.
+            var address = ParseAddress(settings.Http.Host);
+            kestrel.Listen(certificate is null ? new TakeoverEndPoint(address, settings.Http.Port) : new IPEndPoint(address, settings.Http.Port), listen =>
             {
                 // With broker.http.tls the port serves HTTPS and wss only, over HTTP/1.1: with ALPN offering h2, browsers
                 // open wss as an HTTP/2 extended CONNECT (RFC 8441), which the broker's RFC 6455 handshake does not serve.
@@ -75,6 +81,12 @@ internal static class BrokerApp
         builder.Services.AddSingleton(new ConnectionCounters(settings.Limits.MaxOutboundBytes));
         builder.Services.AddSingleton<WebSocketRoutes>();
         builder.Services.AddSingleton<WebSocketSessions>();
+        builder.Services.AddSingleton<WebSocketTakeover>();
+        // After the socket transport UseSockets registered: Kestrel asks the last registered factory first.
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services => new PlainListenerFactory(
+            services.GetRequiredService<WebSocketTakeover>(),
+            new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = shardSettings.SendOnShard },
+            settings.Shutdown.DrainTimeout, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<NodeRestart>();
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);

@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Broker {Version} started on {Address} ({Mode}, {Backplane} backplane)")]
     public static partial void NodeStarted(ILogger logger, string version, string address, string mode, string backplane);
 
+    [LoggerMessage(5, LogLevel.Warning, "Cannot accept connections ({Error}: {Reason}); retrying in {Delay}")]
+    public static partial void AcceptFailed(ILogger logger, string error, string reason, TimeSpan delay);
+
     [LoggerMessage(20, LogLevel.Warning, "{Message}")]
     public static partial void JwksFailed(ILogger logger, string message);
 

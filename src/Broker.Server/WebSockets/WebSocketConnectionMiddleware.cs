@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Text;
-using Broker.Core.Connections;
 using Broker.Protocol.Handshake;
 using Microsoft.AspNetCore.Connections;
 
@@ -20,8 +18,7 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
     // A client that connects and sends no complete head within this time is left to HTTP's own timeouts.
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
 
-    private WebSocketRoutes? _routes;
-    private WebSocketSessions? _sessions;
+    private WebSocketTakeover? _takeover;
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -59,11 +56,12 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
                 continue;
             }
             var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-            if (outcome == UpgradeRequestHead.Outcome.Parsed && await AcceptAsync(head, address) is var (accepted, handler))
+            var takeover = _takeover ??= services.GetRequiredService<WebSocketTakeover>();
+            if (outcome == UpgradeRequestHead.Outcome.Parsed && await takeover.TryAcceptAsync(head, address) is var (accepted, handler))
             {
                 input.AdvanceTo(end);
                 await WriteSwitchingProtocolsAsync(connection, accepted);
-                return _sessions!.RunAsync(connection.Transport, connection.Abort, handler, accepted, address);
+                return takeover.Sessions.RunAsync(connection.Transport, connection.Abort, handler, accepted, address);
             }
             // Examined nothing: HTTP's first read returns these bytes at once.
             input.AdvanceTo(buffer.Start);
@@ -71,45 +69,10 @@ internal sealed class WebSocketConnectionMiddleware(ConnectionDelegate next, ISe
         }
     }
 
-    // The same checks as WebSocketEndpoint, in the same order; any refusal (invalid handshake, shutdown, a handler
-    // factory that refuses the request, the connection limit) is HTTP's to answer, with the status the endpoint gives.
-    private async ValueTask<(HandshakeResult, IMessageHandler)?> AcceptAsync(UpgradeRequestHead.Head head, IPAddress? address)
-    {
-        var routes = _routes ??= services.GetRequiredService<WebSocketRoutes>();
-        var sessions = _sessions ??= services.GetRequiredService<WebSocketSessions>();
-        if (!routes.TryGet(head.Path, out var newHandler) || sessions.IsStopping)
-            return null;
-        var result = HandshakeValidator.Validate(head.Request, sessions.Handshake);
-        if (!result.IsAccepted)
-            return null;
-        // The factory reads the request (e.g. Authorization): it gets a throwaway HttpContext holding the parsed head.
-        var handler = await newHandler(RequestContext(head));
-        if (handler is null || sessions.TryAdmit(address) != Admission.Admitted)
-            return null;
-        return (result, handler);
-    }
-
-    private DefaultHttpContext RequestContext(UpgradeRequestHead.Head head)
-    {
-        var context = new DefaultHttpContext { RequestServices = services };
-        var request = context.Request;
-        request.Method = head.Request.Method;
-        request.Protocol = head.Request.Protocol;
-        request.Path = head.Path;
-        request.QueryString = new QueryString(head.Query);
-        foreach (var (name, value) in head.Fields)
-            request.Headers.Append(name, value);
-        return context;
-    }
-
     private static async ValueTask WriteSwitchingProtocolsAsync(ConnectionContext connection, HandshakeResult accepted)
     {
-        var response = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
-        foreach (var (name, value) in accepted.Headers)
-            response.Append(name).Append(": ").Append(value).Append("\r\n");
-        response.Append("\r\n");
         var output = connection.Transport.Output;
-        output.Write(Encoding.Latin1.GetBytes(response.ToString()));
+        output.Write(WebSocketTakeover.SwitchingProtocols(accepted));
         await output.FlushAsync();
     }
 }

@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Broker.Core.Connections;
+using Broker.Protocol.Handshake;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace Broker.Server.WebSockets.Listener;
+
+/// <summary>
+/// The broker's own accept loop for a plaintext port. Each new connection's first request is peeked at (nothing is
+/// consumed): a WebSocket handshake the broker takes (<see cref="WebSocketTakeover"/>) is answered here and the socket
+/// goes to a connection actor on a <see cref="SocketTransport"/>, with no Kestrel connection behind it; everything
+/// else (other requests, refused or partly arrived handshakes, silence) goes to Kestrel's HTTP untouched, through
+/// <see cref="AcceptAsync"/>.
+/// </summary>
+internal sealed class PlainListener : IConnectionListener
+{
+    // A client that sends no complete head within this time is left to HTTP's own timeouts.
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(10);
+    // Out of file descriptors (or socket memory) the connection stays in the backlog; accepting again at once would spin.
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
+
+    private readonly Socket _socket;
+    private readonly WebSocketTakeover _takeover;
+    private readonly SocketConnectionContextFactory _http;
+    private readonly TimeSpan _drainTimeout;
+    private readonly ILogger _logger;
+    private readonly Channel<ConnectionContext> _forHttp =
+        Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _accepting;
+    private volatile bool _unbound;
+    private int _sessions;
+
+    public PlainListener(Socket socket, EndPoint endPoint, WebSocketTakeover takeover, SocketConnectionContextFactory http,
+        TimeSpan drainTimeout, ILogger logger)
+    {
+        _socket = socket;
+        EndPoint = endPoint;
+        _takeover = takeover;
+        _http = http;
+        _drainTimeout = drainTimeout;
+        _logger = logger;
+        _accepting = Task.Run(AcceptLoopAsync);
+    }
+
+    public EndPoint EndPoint { get; }
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _forHttp.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            return null; // unbound
+        }
+    }
+
+    public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        _unbound = true;
+        _socket.Dispose();
+        _forHttp.Writer.TryComplete();
+        await _accepting;
+    }
+
+    /// <summary>
+    /// Kestrel waits for its own connections before disposing its listeners; ours are the upgraded ones, closing with
+    /// 1001 since the host began stopping: wait for them as Kestrel waited for upgraded connections, up to the drain timeout.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await UnbindAsync();
+        while (_forHttp.Reader.TryRead(out var unserved))
+            await unserved.DisposeAsync();
+        var deadline = DateTime.UtcNow + _drainTimeout;
+        while (Volatile.Read(ref _sessions) > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(DrainPoll);
+        _http.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_unbound)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await _socket.AcceptAsync();
+            }
+            catch (Exception) when (_unbound)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                continue; // the peer gave up while in the backlog
+            }
+            catch (SocketException e)
+            {
+                // EMFILE (the per-process file limit), ENFILE, ENOBUFS: wait for connections to close, then go on.
+                Log.AcceptFailed(_logger, e.SocketErrorCode.ToString(), e.Message, AcceptRetryDelay);
+                await Task.Delay(AcceptRetryDelay);
+                continue;
+            }
+            _ = ServeAsync(accepted);
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        IPAddress? address = null;
+        (HandshakeResult Accepted, IMessageHandler Handler)? taken;
+        try
+        {
+            socket.NoDelay = true;
+            address = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+            taken = await TryTakeOverAsync(socket, address);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose(); // gone before its first request was answered
+            return;
+        }
+        if (taken is not var (accepted, handler))
+        {
+            HandToHttp(socket);
+            return;
+        }
+        var transport = new SocketTransport(socket);
+        Interlocked.Increment(ref _sessions);
+        try
+        {
+            await _takeover.Sessions.RunAsync(transport, transport.Abort, handler, accepted, address);
+        }
+        finally
+        {
+            transport.Dispose();
+            Interlocked.Decrement(ref _sessions);
+        }
+    }
+
+    // The accepted handshake with its head consumed and 101 sent (admitted: RunAsync releases the admission), or null
+    // with nothing consumed.
+    private async ValueTask<(HandshakeResult, IMessageHandler)?> TryTakeOverAsync(Socket socket, IPAddress? address)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequestHead.MaxLength + 4);
+        try
+        {
+            int peeked;
+            using (var timeout = new CancellationTokenSource(HeadTimeout))
+            {
+                try
+                {
+                    peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+            // A head that has not fully arrived in the first segment is rare (browsers and libraries send it at once):
+            // HTTP reads it, and the connection middleware still takes the handshake below HTTP/1.1.
+            var bytes = new ReadOnlySequence<byte>(buffer, 0, peeked);
+            if (UpgradeRequestHead.TryParse(bytes, out var head, out var end) != UpgradeRequestHead.Outcome.Parsed
+                || await _takeover.TryAcceptAsync(head, address) is not { } taken)
+                return null;
+            try
+            {
+                var headLength = end.GetInteger();
+                for (var consumed = 0; consumed < headLength;)
+                {
+                    var received = await socket.ReceiveAsync(buffer.AsMemory(consumed, headLength - consumed), SocketFlags.None);
+                    consumed += received > 0 ? received : throw new SocketException((int)SocketError.ConnectionReset);
+                }
+                await socket.SendAsync(WebSocketTakeover.SwitchingProtocols(taken.Accepted), SocketFlags.None);
+            }
+            catch
+            {
+                _takeover.Sessions.Release(address);
+                throw;
+            }
+            return taken;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void HandToHttp(Socket socket)
+    {
+        if (_unbound)
+        {
+            socket.Dispose();
+            return;
+        }
+        var context = _http.Create(socket);
+        if (!_forHttp.Writer.TryWrite(context))
+            _ = context.DisposeAsync().AsTask();
+    }
+}

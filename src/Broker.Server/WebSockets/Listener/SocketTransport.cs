@@ -1,0 +1,37 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace Broker.Server.WebSockets.Listener;
+
+/// <summary>
+/// An upgraded connection's socket as the pipes a connection actor reads and writes, with nothing of Kestrel's
+/// connection in between: an idle connection holds the socket, two small objects and no buffer.
+/// </summary>
+internal sealed class SocketTransport(Socket socket) : IDuplexPipe, IDisposable
+{
+    private readonly SocketReader _input = new(socket);
+    private readonly SocketWriter _output = new(socket);
+
+    public PipeReader Input => _input;
+
+    public PipeWriter Output => _output;
+
+    /// <summary>Drops the TCP connection at once; pending reads and sends fail.</summary>
+    public void Abort() => socket.Dispose();
+
+    /// <summary>After the actor let go of the pipes: close TCP (what was sent is still delivered) and return the buffers.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already reset or aborted.
+        }
+        socket.Dispose();
+        _input.Complete();
+        _output.Complete();
+    }
+}

@@ -1,0 +1,108 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace Broker.Server.WebSockets.Listener;
+
+/// <summary>
+/// The write side of <see cref="SocketTransport"/>: bytes collect in one buffer, rented on the first write after a
+/// send and returned once the send completed, so an idle connection holds none. One writer, one flush at a time, and no
+/// writes while a flush is pending: the connection outbox works that way (it queues frames until the flush completed).
+/// A flush is one send, made on the flushing (shard) thread; it completes inline unless the socket's buffer is full.
+/// </summary>
+internal sealed class SocketWriter(Socket socket) : PipeWriter
+{
+    private const int FirstBufferBytes = 4096;
+
+    private byte[]? _buffer;
+    private int _written;
+    private bool _sending;
+    private bool _completed;
+
+    public override void Advance(int bytes) => _written += bytes;
+
+    public override Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    public override Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_written == 0)
+            return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: _completed));
+        _sending = true;
+        var send = socket.SendAsync(_buffer.AsMemory(0, _written), SocketFlags.None, cancellationToken);
+        if (!send.IsCompletedSuccessfully)
+            return SendRestAsync(send);
+        var sent = send.Result;
+        if (sent < _written)
+            return SendRestAsync(new ValueTask<int>(sent));
+        Sent();
+        return new ValueTask<FlushResult>(default(FlushResult));
+    }
+
+    public override void CancelPendingFlush()
+    {
+        // Not used: a send ends when the peer took the bytes or the socket failed.
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        _completed = true;
+        if (!_sending)
+            ReturnBuffer();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FlushResult> SendRestAsync(ValueTask<int> send)
+    {
+        try
+        {
+            var sent = await send;
+            while (sent < _written)
+                sent += await socket.SendAsync(_buffer.AsMemory(sent, _written - sent), SocketFlags.None);
+        }
+        finally
+        {
+            Sent();
+        }
+        return default;
+    }
+
+    private void Sent()
+    {
+        _sending = false;
+        ReturnBuffer();
+    }
+
+    private void Reserve(int sizeHint)
+    {
+        var needed = Math.Max(sizeHint, 1);
+        if (_buffer is null)
+        {
+            _buffer = TransportBuffers.Pool.Rent(Math.Max(needed, FirstBufferBytes));
+            return;
+        }
+        if (_buffer.Length - _written >= needed)
+            return;
+        var larger = TransportBuffers.Pool.Rent(Math.Max(_buffer.Length * 2, _written + needed));
+        _buffer.AsSpan(0, _written).CopyTo(larger);
+        TransportBuffers.Pool.Return(_buffer);
+        _buffer = larger;
+    }
+
+    // A failed send and the transport's disposal may race here: the buffer goes back exactly once.
+    private void ReturnBuffer()
+    {
+        _written = 0;
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+            TransportBuffers.Pool.Return(buffer);
+    }
+}
