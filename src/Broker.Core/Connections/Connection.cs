@@ -40,6 +40,19 @@ public static class Connection
         public static readonly Overflowed Instance = new();
     }
 
+    /// <summary>
+    /// From the outbox, once per <see cref="IConnectionContext.NotifyWhenRoomForReplay"/>: it is under half full again.
+    /// A handler message, so the handler that asked gets it in either state.
+    /// </summary>
+    public sealed class RoomForReplay : IHandlerMessage
+    {
+        public static readonly RoomForReplay Instance = new();
+
+        private RoomForReplay()
+        {
+        }
+    }
+
     /// <summary>From the <see cref="OutboundBudget"/>: the node is over it and this queue is among the largest; close with 4000.</summary>
     internal sealed class OverBudget
     {

@@ -47,6 +47,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
 
     bool IConnectionContext.HasRoomForReplay => _outbox.IsUnderHalfFull;
 
+    // The outbox runs on this actor's shard thread, so its flag needs no lock.
+    void IConnectionContext.NotifyWhenRoomForReplay() => _outbox.NotifyWhenUnderHalfFull();
+
     // The codec is built here rather than in the constructor: if building it fails, the actor still stops through
     // PostStop, whose 1011 Close the outbox delivers.
     protected override void PreStart()

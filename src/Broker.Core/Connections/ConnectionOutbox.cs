@@ -44,6 +44,8 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     private TaskCompletionSource? _drained;
     private bool _isDrained;
     private DeliveryHoldBack? _holdBack;
+    // Set by the actor, read and cleared here after a flush: both on the shard's thread (class comment), so a plain field.
+    private bool _notifyUnderHalfFull;
 
     public ConnectionOutbox(Shard shard, ConnectionSetup setup, IActorRef actor) : base(shard)
     {
@@ -59,12 +61,25 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
     /// <summary>Bytes the transport has not taken yet (read by the node-wide <see cref="OutboundBudget"/> from any thread).</summary>
     public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
-    /// <summary>Queued frames and bytes are both under half of their bounds.</summary>
+    /// <summary>
+    /// Queued frames and bytes are both under half of their bounds. Doubled rather than halved, so that with
+    /// max-queued-messages = 1 an empty outbox counts as under half (0 &lt; 1 / 2 never holds, and a replay would wait forever).
+    /// </summary>
     public bool IsUnderHalfFull =>
-        _queuedFrames < _setup.Settings.MaxQueuedMessages / 2 && _queuedBytes < _setup.Settings.MaxQueuedBytes / 2;
+        _queuedFrames * 2L < _setup.Settings.MaxQueuedMessages && _queuedBytes * 2 < _setup.Settings.MaxQueuedBytes;
 
     /// <summary>The connection's replay seam (allocated on its first subscribe); live deliveries pass it first.</summary>
     public DeliveryHoldBack HoldBack => _holdBack ??= new DeliveryHoldBack();
+
+    /// <summary>
+    /// Tells the actor <see cref="Connection.RoomForReplay"/> once, at the first completed flush that leaves the outbox
+    /// under half full, or at once when it already is. Asking again before that is one request.
+    /// </summary>
+    public void NotifyWhenUnderHalfFull()
+    {
+        _notifyUnderHalfFull = true;
+        NotifyIfUnderHalfFull();
+    }
 
     public override void Deliver(SharedFrame frame)
     {
@@ -206,6 +221,7 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         _queuedFrames = _waiting?.Count ?? 0;
         SetQueuedBytes(_waitingBytes);
         ReportTraffic();
+        NotifyIfUnderHalfFull();
         if (_waiting is { Count: > 0 } waiting)
         {
             while (waiting.TryDequeue(out var frame))
@@ -215,6 +231,16 @@ internal sealed class ConnectionOutbox : Subscriber, IFlushable, IRunnable
         }
         if (_finishing && !_dirty)
             SetDrained();
+    }
+
+    // Only a completed flush lowers the counts, so this is the one place besides the request itself to check. A Tell,
+    // not a call: the actor resumes its replay in its own turn, not inside the shard's flush.
+    private void NotifyIfUnderHalfFull()
+    {
+        if (!_notifyUnderHalfFull || !IsUnderHalfFull)
+            return;
+        _notifyUnderHalfFull = false;
+        _actor.Tell(Connection.RoomForReplay.Instance, ActorRefs.NoSender);
     }
 
     private void Write(OutboundFrame frame)

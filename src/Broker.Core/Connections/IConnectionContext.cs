@@ -47,6 +47,13 @@ public interface IConnectionContext
     /// </summary>
     bool HasRoomForReplay { get; }
 
+    /// <summary>
+    /// Asks for one <see cref="Connection.RoomForReplay"/> (through <see cref="IMessageHandler.OnHandlerMessage"/>) once
+    /// <see cref="HasRoomForReplay"/> holds again: after the flush that brings the outbox under half, or at once if it
+    /// already is. Asking again before it came is the same request. Nothing comes once the connection has closed.
+    /// </summary>
+    void NotifyWhenRoomForReplay();
+
     /// <summary>Starts the closing handshake.</summary>
     void Close(CloseStatus status);
 }

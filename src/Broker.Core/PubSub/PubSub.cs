@@ -6,7 +6,8 @@ using Broker.Protocol.Client;
 namespace Broker.Core.PubSub;
 
 // Messages a PubSubHandler sends to its own connection actor: the outcome of a backplane call (publish, position,
-// history, presence) piped back so the actor never waits on the backplane, and the replay's pacing.
+// history, presence) piped back so the actor never waits on the backplane. (The replay's pacing signal comes from the
+// outbox: Connection.RoomForReplay.)
 internal static class PubSub
 {
     // Id is the raw JSON id copied out of the command (null: no reply on success); Bytes is the data's length, which
@@ -18,9 +19,6 @@ internal static class PubSub
     public sealed record Positioned(string Topic, byte[]? Id, StreamPosition? Since, bool Holding, HistoryPage Page) : IHandlerMessage;
 
     public sealed record PositionFailed(string Topic, byte[]? Id, bool Holding, Exception Cause) : IHandlerMessage;
-
-    /// <summary>A paced replay waited for the outbox to drain below half; it goes on now.</summary>
-    public sealed record ReplayMore(string Topic) : IHandlerMessage;
 
     public sealed record HistoryRead(string Topic, byte[]? Id, StreamPosition? Since, HistoryPage Page) : IHandlerMessage;
 

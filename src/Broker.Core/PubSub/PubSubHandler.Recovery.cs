@@ -13,9 +13,10 @@ namespace Broker.Core.PubSub;
 // a pipelined subscribe + publish still delivers the client's own message after the ack.
 public sealed partial class PubSubHandler
 {
-    private static readonly TimeSpan ReplayPollInterval = TimeSpan.FromMilliseconds(5);
     private int _positioning;
-    private Dictionary<string, ReplayState>? _replays; // replays waiting for the outbox to drain, by topic
+    // Replays waiting for room in the outbox, oldest first (allocated only while one waits). While it is not empty a
+    // Connection.RoomForReplay has been asked for and not yet handled.
+    private Queue<ReplayState>? _waitingReplays;
 
     /// <summary>A replay under way: the page read, and the next message to write.</summary>
     private sealed class ReplayState(string topic, bool holding, HistoryPage page, int next)
@@ -61,30 +62,67 @@ public sealed partial class PubSubHandler
             ServerMessageWriter.WriteSubscribeAck(reply, id, key, position.Epoch, position.Offset, recovered);
             SendReply(connection, reply);
         }
-        Replay(connection, new ReplayState(key, positioned.Holding, page, recovered == true ? 0 : page.Messages.Count));
+        var replay = new ReplayState(key, positioned.Holding, page, recovered == true ? 0 : page.Messages.Count);
+        if (_waitingReplays is not null)
+        {
+            _waitingReplays.Enqueue(replay); // behind those already waiting: RoomForReplay resumes them in order
+            return;
+        }
+        if (!WriteReplay(connection, replay))
+        {
+            (_waitingReplays = new Queue<ReplayState>()).Enqueue(replay);
+            connection.NotifyWhenRoomForReplay();
+            return;
+        }
+        EndReplay(connection, replay);
+        PublishDeferred(connection);
     }
 
-    // Writes the replay while the outbox has room; a replay longer than that goes on once the client has read the
-    // outbox down below half (checked every ReplayPollInterval), so recovering a backlog as large as the history never
-    // overflows the outbox into a 4000 close. Live frames stay held and this connection's publishes stay deferred
-    // until the replay is whole: ack, replay, live, in that order.
-    private void Replay(IConnectionContext connection, ReplayState replay)
+    // Writes the replay while the outbox has room; false when it ran out first. A replay longer than that goes on once
+    // the client has read the outbox down below half (the outbox then tells RoomForReplay), so recovering a backlog as
+    // large as the history never overflows the outbox into a 4000 close. Live frames stay held and this connection's
+    // publishes stay deferred until the replay is whole: ack, replay, live, in that order.
+    private bool WriteReplay(IConnectionContext connection, ReplayState replay)
     {
         var (key, messages) = (replay.Topic, replay.Page.Messages);
         while (replay.Next < messages.Count)
         {
             if (replay.Holding && !_held.Contains(key))
-                break; // unsubscribed meanwhile: the rest is not for this client any more
+                return true; // unsubscribed meanwhile: the rest is not for this client any more
             if (!connection.HasRoomForReplay)
-            {
-                (_replays ??= new Dictionary<string, ReplayState>(StringComparer.Ordinal))[key] = replay;
-                Task.Delay(ReplayPollInterval).PipeTo(connection.Self, success: () => new PubSub.ReplayMore(key));
-                return;
-            }
+                return false;
             var message = messages[replay.Next++];
             connection.DeliverPastHoldBack(new SharedFrame(ServerMessageWriter.EncodeMessageFrame(key, message.Offset, message.Data.Span)));
         }
-        _replays?.Remove(key);
+        return true;
+    }
+
+    // The outbox is under half full again: the oldest waiting replay goes on first, and a later one only once every
+    // replay before it is whole, so each topic's pages go out once and in offset order and none waits forever behind
+    // a newer one. Out of room again, it asks again.
+    private void ResumeReplays(IConnectionContext connection)
+    {
+        if (_waitingReplays is not { } waiting)
+            return; // dropped when the connection closed
+        while (waiting.TryPeek(out var replay))
+        {
+            if (!WriteReplay(connection, replay))
+            {
+                connection.NotifyWhenRoomForReplay();
+                return;
+            }
+            waiting.Dequeue();
+            EndReplay(connection, replay);
+        }
+        _waitingReplays = null;
+        PublishDeferred(connection);
+    }
+
+    // The replay is written (or cut short by an unsubscribe): the topic's held live frames follow it, or are dropped
+    // when the client no longer holds the topic.
+    private void EndReplay(IConnectionContext connection, ReplayState replay)
+    {
+        var key = replay.Topic;
         _positioning--;
         if (replay.Holding && !_held.Contains(key))
             connection.HoldBack.Cancel(key); // unsubscribed meanwhile: what was held is not for this client any more
@@ -93,13 +131,17 @@ public sealed partial class PubSubHandler
             foreach (var frame in connection.HoldBack.Release(key, replay.Page.Position.Offset))
                 connection.DeliverPastHoldBack(frame);
         }
-        PublishDeferred(connection);
     }
 
-    private void OnReplayMore(IConnectionContext connection, string key)
+    // The connection is closing or stopped, and UnsubscribeAll has released every key: each waiting replay ends as one
+    // cut short by an unsubscribe does (its hold-back cancelled, no more pages), so none outlives the connection.
+    private void DropWaitingReplays(IConnectionContext connection)
     {
-        if (_replays is not null && _replays.TryGetValue(key, out var replay))
-            Replay(connection, replay);
+        if (_waitingReplays is not { } waiting)
+            return;
+        _waitingReplays = null;
+        foreach (var replay in waiting)
+            EndReplay(connection, replay);
     }
 
     // The replay is whole: same epoch, not ahead of the topic, and history reaches from since+1 to the latest.

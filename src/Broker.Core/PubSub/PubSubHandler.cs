@@ -101,8 +101,8 @@ public sealed partial class PubSubHandler : IMessageHandler
             case PubSub.PositionFailed failed:
                 OnPositionFailed(connection, failed);
                 return true;
-            case PubSub.ReplayMore more:
-                OnReplayMore(connection, more.Topic);
+            case Connection.RoomForReplay:
+                ResumeReplays(connection);
                 return true;
             case PubSub.HistoryRead read:
                 OnHistoryRead(connection, read);
@@ -134,7 +134,12 @@ public sealed partial class PubSubHandler : IMessageHandler
     }
 
     /// <inheritdoc />
-    public void OnClosing(IConnectionContext connection) => UnsubscribeAll(connection);
+    public void OnClosing(IConnectionContext connection)
+    {
+        UnsubscribeAll(connection);
+        DropWaitingReplays(connection);
+        PublishDeferred(connection); // as at the end of a replay: publishes deferred behind the dropped ones go out
+    }
 
     // Topic actors do not watch subscribers (no DeathWatch per subscription): a stop without a Close (the transport
     // vanished) unsubscribes here. After OnClosing nothing is held any more, so this is then a no-op.
@@ -142,6 +147,7 @@ public sealed partial class PubSubHandler : IMessageHandler
     public void OnStopped(IConnectionContext connection)
     {
         UnsubscribeAll(connection);
+        DropWaitingReplays(connection);
         LeaveFlight();
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.IO.Pipelines;
+using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Broker.Core.Connections;
@@ -91,12 +93,55 @@ public sealed class PubSubHandlerTests : TestKit
         }, Wait);
     }
 
-    private PipeClient Open()
+    [Fact]
+    public async Task Subscribe_SinceOnTwoTopicsBeyondHalfTheOutbox_EachReplayWholeInOrderThenLive()
+    {
+        // Outbox bound 10 and 60 missed messages per topic, so each replay waits for room several times; the pipe to the
+        // client holds one byte before its flush waits, so the outbox drains only as fast as the client reads.
+        const int missed = 60;
+        var settings = Settings with { MaxQueuedMessages = 10 };
+        await using var client = Open(settings, new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1));
+        var epochs = new Dictionary<string, string>();
+        foreach (var topic in new[] { "a", "b" })
+        {
+            for (var n = 1; n <= missed; n++)
+                await _backplane.PublishAsync(topic, Encoding.UTF8.GetBytes(n.ToString(CultureInfo.InvariantCulture)));
+            epochs[topic] = (await _backplane.PositionAsync(topic)).Epoch;
+        }
+
+        await client.SendAsync(Since(1, "a", epochs["a"]));
+        await client.SendAsync(Since(2, "b", epochs["b"]));
+        var received = new Dictionary<string, List<long>> { ["a"] = [], ["b"] = [] };
+        var acks = 0;
+        while (acks < 2 || received.Values.Any(offsets => offsets.Count < missed))
+        {
+            var message = await client.ReceiveAsync();
+            if (message.GetProperty("type").GetString() == "ack")
+            {
+                Assert.True(message.GetProperty("recovered").GetBoolean());
+                acks++;
+                continue;
+            }
+            received[message.GetProperty("topic").GetString()!].Add(message.GetProperty("offset").GetInt64());
+        }
+        await client.SendAsync("""{"type":"publish","topic":"a","data":"live"}""");
+        var live = await client.ReceiveAsync();
+
+        Assert.Equal(Enumerable.Range(1, missed).Select(n => (long)n), received["a"]);
+        Assert.Equal(Enumerable.Range(1, missed).Select(n => (long)n), received["b"]);
+        Assert.Equal(("message", "a", missed + 1L), (live.GetProperty("type").GetString(),
+            live.GetProperty("topic").GetString(), live.GetProperty("offset").GetInt64()));
+    }
+
+    private static string Since(int id, string topic, string epoch) =>
+        $$$"""{"type":"subscribe","id":{{{id}}},"topic":"{{{topic}}}","since":{"offset":0,"epoch":"{{{epoch}}}"}}""";
+
+    private PipeClient Open(WebSocketSettings? settings = null, PipeOptions? toClientOptions = null)
     {
         var toServer = new Pipe();
-        var toClient = new Pipe();
+        var toClient = new Pipe(toClientOptions ?? PipeOptions.Default);
         var setup = new ConnectionSetup(new PipeClient.Duplex(toServer.Reader, toClient.Writer), () => { },
-            new PubSubHandler(_services), null, null, Settings, new ConnectionCounters());
+            new PubSubHandler(_services), null, null, settings ?? Settings, new ConnectionCounters());
         return new PipeClient(Sys.ActorOf(Connection.Props(setup, _shards.Next())), toServer.Writer, toClient.Reader);
     }
 }
