@@ -27,14 +27,7 @@ public sealed partial class PubSubHandler
     {
         if (command.Type is ClientCommandType.Connect or ClientCommandType.Refresh)
         {
-            if (_auth is null)
-            {
-                Reject(connection, command.Id, ClientError.BadRequest, "this endpoint has no authentication");
-                return false;
-            }
-            var before = _auth.Access;
-            _auth.OnCommand(connection, in command, reply => SendRaw(connection, reply));
-            DropWhatIsNoLongerAllowed(connection, before);
+            Authenticate(connection, in command);
             return false;
         }
         if (_auth is null)
@@ -58,6 +51,20 @@ public sealed partial class PubSubHandler
                     _ => "reading the presence of",
                 }} {command.Topic} is not allowed");
         return allowed;
+    }
+
+    // Its own method: the reply lambda captures the connection, and a closure over a parameter is allocated on entry to
+    // the method that declares it, so in Authorize it would be allocated for every command.
+    private void Authenticate(IConnectionContext connection, in ClientCommand command)
+    {
+        if (_auth is null)
+        {
+            Reject(connection, command.Id, ClientError.BadRequest, "this endpoint has no authentication");
+            return;
+        }
+        var before = _auth.Access;
+        _auth.OnCommand(connection, in command, reply => SendRaw(connection, reply));
+        DropWhatIsNoLongerAllowed(connection, before);
     }
 
     private void OnTokenChecked(IConnectionContext connection, ConnectionAuth.TokenChecked result)

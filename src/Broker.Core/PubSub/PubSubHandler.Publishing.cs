@@ -38,14 +38,14 @@ public sealed partial class PubSubHandler
             return;
         }
         Accepted();
-        var (topic, id, data) = (command.Topic!, command.Id.CopyOrNull(), command.Data.ToArray());
+        var data = command.Data.ToArray();
         _inFlight++;
         _inFlightBytes += data.Length;
         _services.Traffic.PublishesInFlight.Increment();
         if (_pendingSubscribes > 0 || _positioning > 0 || _deferred is { Count: > 0 })
-            (_deferred ??= new Queue<DeferredPublish>()).Enqueue(new DeferredPublish(topic, id, data));
+            (_deferred ??= new Queue<DeferredPublish>()).Enqueue(new DeferredPublish(command.Topic!, command.Id.CopyOrNull(), data));
         else
-            Send(connection, topic, id, data);
+            Send(connection, command.Topic!, command.Id.FirstSpanOrCopy(), data);
         // After the send: a backplane that answers at once has already taken this one out of flight.
         if (!_readPaused && (_inFlight >= settings.MaxPublishesInFlight || _inFlightBytes >= settings.MaxPublishBytesInFlight))
         {
@@ -85,9 +85,9 @@ public sealed partial class PubSubHandler
             Send(connection, publish.Topic, publish.Id, publish.Data);
     }
 
-    private void Send(IConnectionContext connection, string topic, byte[]? id, byte[] data)
+    // id: the raw JSON id, empty when the command had none (no ack then). It is copied only when the answer comes later.
+    private void Send(IConnectionContext connection, string topic, ReadOnlySpan<byte> id, byte[] data)
     {
-        // Without a cancellation token the publish never faults: a failure is its outcome.
         var publish = _services.Publisher.PublishAsync(topic, data);
         // The in-memory backplane completes at once: answer without a round trip through the mailbox.
         if (publish.IsCompletedSuccessfully)
@@ -95,15 +95,21 @@ public sealed partial class PubSubHandler
             OnPublished(connection, topic, id, publish.Result, data.Length);
             return;
         }
-        var bytes = data.Length;
-        publish.AsTask().PipeTo(connection.Self, success: outcome => new PubSub.Published(topic, id, outcome, bytes));
+        _ = AnswerLater(publish, connection.Self, topic, id.IsEmpty ? null : id.ToArray(), data.Length);
     }
 
-    private void OnPublished(IConnectionContext connection, string topic, byte[]? id, PublishOutcome outcome, int bytes)
+    // What PipeTo did, without its closure and delegate per publish: one state machine, then the message the actor
+    // handles. Without a cancellation token the publish never faults: a failure is its outcome.
+    private static async Task AnswerLater(ValueTask<PublishOutcome> publish, IActorRef self, string topic, byte[]? id,
+        int bytes) =>
+        self.Tell(new PubSub.Published(topic, id, await publish.ConfigureAwait(false), bytes));
+
+    private void OnPublished(IConnectionContext connection, string topic, ReadOnlySpan<byte> id, PublishOutcome outcome,
+        int bytes)
     {
         if (outcome.IsPublished)
         {
-            if (id is not null)
+            if (!id.IsEmpty)
                 Ack(connection, id, topic, outcome.Offset);
         }
         else

@@ -58,11 +58,14 @@ public sealed class Shard : IDisposable
     public void Post(IRunnable work) => Post(new Work(work, 0));
 
     /// <summary>Queues work that writes <paramref name="deliveries"/> frames; counted against the shard's budget.</summary>
-    public void PostDeliveries(IRunnable work, int deliveries)
-    {
-        Interlocked.Add(ref _queuedDeliveries, deliveries);
-        Post(new Work(work, deliveries));
-    }
+    public void PostDeliveries(IRunnable work, int deliveries) => PostCounted(new Work(work, deliveries));
+
+    /// <summary>
+    /// Queues <paramref name="item"/> for <paramref name="work"/>, which writes <paramref name="deliveries"/> frames:
+    /// counted against the budget, in FIFO order with everything else, and no object allocated for the post.
+    /// </summary>
+    internal void PostDeliveries(IItemRunnable work, object item, int deliveries) =>
+        PostCounted(new Work(null, work, item, deliveries));
 
     /// <summary>Shard thread only: flush <paramref name="flushable"/> at the end of this round (call once per round).</summary>
     public void MarkDirty(IFlushable flushable) => _dirty.Add(flushable);
@@ -80,6 +83,12 @@ public sealed class Shard : IDisposable
         _wake.Release();
         if (!IsCurrent)
             _thread.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void PostCounted(Work work)
+    {
+        Interlocked.Add(ref _queuedDeliveries, work.Deliveries);
+        Post(work);
     }
 
     private void Post(Work work)
@@ -115,7 +124,7 @@ public sealed class Shard : IDisposable
         {
             try
             {
-                work.Runnable.Run();
+                work.Run();
             }
             catch (Exception e)
             {
@@ -172,5 +181,20 @@ public sealed class Shard : IDisposable
         _wake.Wait();
     }
 
-    private readonly record struct Work(IRunnable Runnable, int Deliveries);
+    // A runnable, or an item-runnable with its item: then a fan-out's per-message part lives in the queue's slot.
+    private readonly record struct Work(IRunnable? Runnable, IItemRunnable? ForItem, object? Item, int Deliveries)
+    {
+        public Work(IRunnable runnable, int deliveries)
+            : this(runnable, null, null, deliveries)
+        {
+        }
+
+        public void Run()
+        {
+            if (Runnable is not null)
+                Runnable.Run();
+            else
+                ForItem!.Run(Item!);
+        }
+    }
 }

@@ -5,8 +5,8 @@ namespace Broker.Core.Topics;
 
 /// <summary>
 /// The router's view of one subscription key: its subscribers grouped by shard, as an immutable snapshot that the
-/// topic actor replaces on every change and the backplane's threads read without locks. A message becomes one
-/// <see cref="FanOut"/> per shard holding the shared frame and that shard's group, not one Tell per subscriber.
+/// topic actor replaces on every change and the backplane's threads read without locks. A message becomes one queue
+/// item per shard holding the shared frame and that shard's <see cref="ShardGroup"/>, not one Tell per subscriber.
 /// </summary>
 internal sealed class TopicRoute(string key)
 {
@@ -28,6 +28,6 @@ internal sealed class TopicRoute(string key)
     public void Fan(SharedFrame frame)
     {
         foreach (var group in _groups)
-            group.Shard.PostDeliveries(new FanOut(frame, group.Members), group.Members.Length);
+            group.Fan(frame);
     }
 }

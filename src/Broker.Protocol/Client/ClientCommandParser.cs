@@ -15,7 +15,8 @@ namespace Broker.Protocol.Client;
 /// escapes pass through unchanged.</item>
 /// <item>Fields a command does not use (e.g. <c>data</c> on subscribe) are ignored, as unknown keys are.</item>
 /// </list>
-/// Stateless and thread-safe. Allocates only the topic string and an error message when there is an error.
+/// Thread-safe. Allocates only the topic string (none for a short name the thread parsed lately: each thread keeps a small
+/// cache of them) and an error message when there is an error.
 /// </summary>
 public static class ClientCommandParser
 {
@@ -117,11 +118,15 @@ public static class ClientCommandParser
     }
 
     // An escape is at most 6 bytes per character, so a longer raw token cannot be a valid topic: report it as too long
-    // without allocating a string as large as the frame.
+    // without allocating a string as large as the frame. A short name without escapes in one segment comes from the
+    // thread's TopicNameCache, so a topic used again costs no string.
     private static string ReadTopic(ref Utf8JsonReader reader)
     {
         var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        return rawLength > TopicName.MaxLength * 6 ? TooLongTopic : reader.GetString()!;
+        if (rawLength > TopicName.MaxLength * 6)
+            return TooLongTopic;
+        var cached = reader.HasValueSequence || reader.ValueIsEscaped ? null : TopicNameCache.Get(reader.ValueSpan);
+        return cached ?? reader.GetString()!;
     }
 
     private const string SinceShape = "'since' must be {\"offset\": a whole number >= 0, \"epoch\": a string}";
