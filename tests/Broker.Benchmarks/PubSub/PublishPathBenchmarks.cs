@@ -111,6 +111,8 @@ public class PublishPathBenchmarks
 
         public bool HasRoomForReplay => true;
 
+        public void NotifyWhenRoomForReplay() => throw new NotSupportedException("the benchmark replays nothing");
+
         public void Send(OpCode opCode, ReadOnlySpan<byte> payload) => Replies++;
 
         public void Send(OpCode opCode, in ReadOnlySequence<byte> payload) => Replies++;
