@@ -7,14 +7,18 @@ namespace Broker.Server.WebSockets.Listener;
 
 /// <summary>
 /// The read side of <see cref="SocketTransport"/>: one buffer, rented only while it holds unparsed bytes. With nothing
-/// buffered the reader waits with a zero-byte receive, so an idle connection holds no buffer. Serves one reader (the
-/// connection's read pump): ReadAsync returns unexamined bytes at once, otherwise waits for more.
+/// buffered the reader waits with a zero-byte receive, so an idle connection holds no buffer, and then rents a buffer
+/// the size of what arrived: a connection's buffer is held until its actor has parsed it, so while thousands connect
+/// and subscribe at once, a fixed 4 KiB each (for commands of a hundred bytes) left tens of megabytes behind. Serves one
+/// reader (the connection's read pump): ReadAsync returns unexamined bytes at once, otherwise waits for more.
 /// </summary>
 internal sealed class SocketReader(Socket socket) : PipeReader
 {
-    private const int FirstBufferBytes = 4096;
+    private const int SmallestBufferBytes = 256;
+    // One receive takes at most this much (a larger message arrives over several, the buffer growing as it needs).
+    private const int LargestReceiveBytes = 64 * 1024;
     // Receives into less room than this first move the unparsed bytes to the front or grow the buffer.
-    private const int MinimumReceiveBytes = 2048;
+    private const int MinimumReceiveBytes = 1024;
 
     private byte[]? _buffer;
     private int _start;
@@ -39,16 +43,18 @@ internal sealed class SocketReader(Socket socket) : PipeReader
         ObjectDisposedException.ThrowIf(_completed, this);
         if (TryRead(out var ready))
             return ready;
+        var arrived = 0;
         if (_start == _end)
         {
             // Nothing unparsed: give the buffer back and wait for data without one.
             ReturnBuffer();
             if (!_canceled)
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            arrived = _canceled ? 0 : socket.Available;
         }
         if (_canceled)
             return Canceled();
-        MakeRoom();
+        MakeRoom(arrived);
         var received = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
         if (_canceled)
             return Canceled();
@@ -103,17 +109,18 @@ internal sealed class SocketReader(Socket socket) : PipeReader
             isCompleted: false);
     }
 
-    private void MakeRoom()
+    private void MakeRoom(int arrived)
     {
         if (_buffer is null)
         {
-            _buffer = TransportBuffers.Pool.Rent(FirstBufferBytes);
+            _buffer = TransportBuffers.Pool.Rent(Math.Clamp(arrived, SmallestBufferBytes, LargestReceiveBytes));
             return;
         }
         if (_buffer.Length - _end >= MinimumReceiveBytes)
             return;
         var unparsed = _end - _start;
-        var target = _buffer.Length - unparsed >= MinimumReceiveBytes ? _buffer : TransportBuffers.Pool.Rent(_buffer.Length * 2);
+        var target = _buffer.Length - unparsed >= MinimumReceiveBytes ? _buffer
+            : TransportBuffers.Pool.Rent(Math.Max(_buffer.Length * 2, unparsed + MinimumReceiveBytes));
         _buffer.AsSpan(_start, unparsed).CopyTo(target);
         if (target != _buffer)
             TransportBuffers.Pool.Return(_buffer);
