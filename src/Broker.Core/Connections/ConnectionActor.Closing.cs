@@ -18,7 +18,7 @@ internal sealed partial class ConnectionActor
         switch (message)
         {
             case Connection.CloseTimeout:
-                _log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
+                Log.Debug("Peer did not answer our Close within {0}, dropping TCP", _setup.Settings.CloseTimeout);
                 _setup.Abort();
                 StopSelf();
                 break;
@@ -77,7 +77,7 @@ internal sealed partial class ConnectionActor
 
     private void OnTransportFailed(Connection.TransportFailed failed)
     {
-        _log.Debug("Transport ended: {0}", failed.Reason);
+        Log.Debug("Transport ended: {0}", failed.Reason);
         _transportGone = true;
         StopSelf();
     }

@@ -19,7 +19,7 @@ internal sealed partial class ConnectionActor
         if (_paused is null && now - _lastReceived >= (long)_setup.Settings.IdleTimeout.TotalMilliseconds)
         {
             _setup.Counters.HeartbeatTimeout();
-            _log.Debug("Nothing received for {0}, closing with 4001", _setup.Settings.IdleTimeout);
+            Log.Debug("Nothing received for {0}, closing with 4001", _setup.Settings.IdleTimeout);
             BecomeClosing(CloseStatus.HeartbeatTimeout, discardQueued: false);
             return;
         }

@@ -27,7 +27,7 @@ internal sealed partial class ConnectionActor
         catch (WebSocketProtocolException e)
         {
             _setup.Counters.ProtocolError();
-            _log.Debug("Protocol error, closing with {0}: {1}", (int)e.Status, e.Message);
+            Log.Debug("Protocol error, closing with {0}: {1}", (int)e.Status, e.Message);
             // §7.1.7: fail the connection; the reader state is broken, so we do not wait for the peer's Close.
             FinishWith(e.Status);
             return;

@@ -51,7 +51,7 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         _setup.Counters.SlowConsumer();
-        _log.Warning("Node outbound budget ({0} bytes) exceeded and this queue is among the largest; closing with 4000",
+        Log.Warning("Node outbound budget ({0} bytes) exceeded and this queue is among the largest; closing with 4000",
             _setup.Counters.Outbound.MaxBytes);
         BecomeClosing(CloseStatus.SlowConsumer, discardQueued: true);
     }
@@ -61,7 +61,7 @@ internal sealed partial class ConnectionActor
         if (_closeSent)
             return;
         _setup.Counters.SlowConsumer();
-        _log.Warning("Outbound queue full ({0} bytes / {1} frames), closing slow consumer with 4000",
+        Log.Warning("Outbound queue full ({0} bytes / {1} frames), closing slow consumer with 4000",
             _setup.Settings.MaxQueuedBytes, _setup.Settings.MaxQueuedMessages);
         BecomeClosing(CloseStatus.SlowConsumer, discardQueued: true);
     }

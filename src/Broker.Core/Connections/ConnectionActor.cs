@@ -14,7 +14,9 @@ namespace Broker.Core.Connections;
 internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
 {
     private readonly ConnectionSetup _setup;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Made on first use: an adapter holds the actor's path as its log source (about 200 bytes on every idle connection),
+    // and most connections never log.
+    private ILoggingAdapter? _logAdapter;
     private MessageReader _reader = null!;
     private MessageWriter _writer = null!;
     private readonly Shard _shard;
@@ -32,6 +34,8 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
         _readPump = new ReadPump(setup.Transport.Input, Self);
         _lastReceived = _lastPing = Environment.TickCount64;
     }
+
+    private ILoggingAdapter Log => _logAdapter ??= Context.GetLogger();
 
     IActorRef IConnectionContext.Self => Self;
 

@@ -67,14 +67,44 @@ internal sealed class WebSocketSessions(
     {
         try
         {
-            var setup = new ConnectionSetup(transport, abort, handler, accepted.Deflate, accepted.Subprotocol,
-                settings.WebSocket, counters);
-            supervisor.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
-            await setup.Completion;
+            await Open(transport, abort, handler, accepted).Completion;
         }
         finally
         {
             Release(address);
         }
+    }
+
+    /// <summary>
+    /// Starts an admitted connection and returns at once, so no task waits for it (memory per idle connection): once
+    /// its actor stopped and no longer touches the transport, the admission is released and <paramref name="ended"/> runs.
+    /// </summary>
+    public void Start(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted,
+        IPAddress? address, Action ended)
+    {
+        ConnectionSetup setup;
+        try
+        {
+            setup = Open(transport, abort, handler, accepted);
+        }
+        catch
+        {
+            Release(address);
+            throw;
+        }
+        setup.Completion.ContinueWith(static (_, state) =>
+        {
+            var (sessions, address, ended) = ((WebSocketSessions, IPAddress?, Action))state!;
+            sessions.Release(address);
+            ended();
+        }, (this, address, ended), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private ConnectionSetup Open(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted)
+    {
+        var setup = new ConnectionSetup(transport, abort, handler, accepted.Deflate, accepted.Subprotocol,
+            settings.WebSocket, counters);
+        supervisor.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
+        return setup;
     }
 }

@@ -134,14 +134,20 @@ internal sealed class PlainListener : IConnectionListener
         }
         var transport = new SocketTransport(socket);
         Interlocked.Increment(ref _sessions);
-        try
-        {
-            await _takeover.Sessions.RunAsync(transport, transport.Abort, handler, accepted, address);
-        }
-        finally
+        void Ended()
         {
             transport.Dispose();
             Interlocked.Decrement(ref _sessions);
+        }
+        try
+        {
+            // Returns at once: nothing waits per connection; Ended runs when the actor let go of the transport.
+            _takeover.Sessions.Start(transport, transport.Abort, handler, accepted, address, Ended);
+        }
+        catch
+        {
+            Ended();
+            throw;
         }
     }
 
