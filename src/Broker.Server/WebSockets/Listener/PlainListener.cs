@@ -184,7 +184,15 @@ internal sealed class PlainListener : IConnectionListener
                     var received = await socket.ReceiveAsync(buffer.AsMemory(consumed, headLength - consumed), SocketFlags.None);
                     consumed += received > 0 ? received : throw new SocketException((int)SocketError.ConnectionReset);
                 }
-                await socket.SendAsync(WebSocketTakeover.SwitchingProtocols(taken.Accepted), SocketFlags.None);
+                // Non-blocking from here on, as SocketTransport keeps it: a fresh socket takes the 101 at once, and
+                // the socket's asynchronous send state (~0.4 KB) is made only for a send that has to wait.
+                socket.Blocking = false;
+                var response = WebSocketTakeover.SwitchingProtocols(taken.Accepted);
+                var sent = socket.Send(response, 0, response.Length, SocketFlags.None, out var error);
+                if (error is not (SocketError.Success or SocketError.WouldBlock))
+                    throw new SocketException((int)error);
+                if (sent < response.Length)
+                    await socket.SendAsync(response.AsMemory(Math.Max(sent, 0)), SocketFlags.None);
             }
             catch
             {

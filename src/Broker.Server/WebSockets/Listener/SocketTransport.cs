@@ -7,30 +7,41 @@ namespace Broker.Server.WebSockets.Listener;
 /// An upgraded connection's socket as the pipes a connection actor reads and writes, with nothing of Kestrel's
 /// connection in between: an idle connection holds the socket, two small objects and no buffer.
 /// </summary>
-internal sealed class SocketTransport(Socket socket) : IDuplexPipe, IDisposable
+internal sealed class SocketTransport : IDuplexPipe, IDisposable
 {
-    private readonly SocketReader _input = new(socket);
-    private readonly SocketWriter _output = new(socket);
+    private readonly Socket _socket;
+    private readonly SocketReader _input;
+    private readonly SocketWriter _output;
+
+    public SocketTransport(Socket socket)
+    {
+        // Synchronous sends return at once instead of blocking the shard; receives and the rare waiting send are
+        // asynchronous, which non-blocking mode does not change.
+        socket.Blocking = false;
+        _socket = socket;
+        _input = new SocketReader(socket);
+        _output = new SocketWriter(socket);
+    }
 
     public PipeReader Input => _input;
 
     public PipeWriter Output => _output;
 
     /// <summary>Drops the TCP connection at once; pending reads and sends fail.</summary>
-    public void Abort() => socket.Dispose();
+    public void Abort() => _socket.Dispose();
 
     /// <summary>After the actor let go of the pipes: close TCP (what was sent is still delivered) and return the buffers.</summary>
     public void Dispose()
     {
         try
         {
-            socket.Shutdown(SocketShutdown.Both);
+            _socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already reset or aborted.
         }
-        socket.Dispose();
+        _socket.Dispose();
         _input.Complete();
         _output.Complete();
     }
