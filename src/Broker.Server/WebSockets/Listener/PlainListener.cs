@@ -151,7 +151,7 @@ internal sealed class PlainListener : IConnectionListener
         }
     }
 
-    // The accepted handshake with its head consumed and 101 sent (admitted: RunAsync releases the admission), or null
+    // The accepted handshake with its head consumed and 101 sent (admitted: the session releases the admission), or null
     // with nothing consumed.
     private async ValueTask<(HandshakeResult, IMessageHandler)?> TryTakeOverAsync(Socket socket, IPAddress? address)
     {
