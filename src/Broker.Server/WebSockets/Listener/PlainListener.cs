@@ -133,6 +133,18 @@ internal sealed class PlainListener : IConnectionListener
             return;
         }
         var transport = new SocketTransport(socket);
+        try
+        {
+            // Through the transport's writer: the same non-blocking send as every later flush, so the socket's
+            // asynchronous send state (~0.4 KB) is made only for a send that has to wait.
+            await transport.Output.WriteAsync(WebSocketTakeover.SwitchingProtocols(accepted));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _takeover.Sessions.Release(address);
+            transport.Dispose();
+            return;
+        }
         Interlocked.Increment(ref _sessions);
         void Ended()
         {
@@ -151,8 +163,8 @@ internal sealed class PlainListener : IConnectionListener
         }
     }
 
-    // The accepted handshake with its head consumed and 101 sent (admitted: the session releases the admission), or null
-    // with nothing consumed.
+    // The accepted handshake with its head consumed (admitted: the caller sends the 101, and the session or the caller
+    // releases the admission), or null with nothing consumed.
     private async ValueTask<(HandshakeResult, IMessageHandler)?> TryTakeOverAsync(Socket socket, IPAddress? address)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequestHead.MaxLength + 4);
@@ -184,15 +196,6 @@ internal sealed class PlainListener : IConnectionListener
                     var received = await socket.ReceiveAsync(buffer.AsMemory(consumed, headLength - consumed), SocketFlags.None);
                     consumed += received > 0 ? received : throw new SocketException((int)SocketError.ConnectionReset);
                 }
-                // Non-blocking from here on, as SocketTransport keeps it: a fresh socket takes the 101 at once, and
-                // the socket's asynchronous send state (~0.4 KB) is made only for a send that has to wait.
-                socket.Blocking = false;
-                var response = WebSocketTakeover.SwitchingProtocols(taken.Accepted);
-                var sent = socket.Send(response, 0, response.Length, SocketFlags.None, out var error);
-                if (error is not (SocketError.Success or SocketError.WouldBlock))
-                    throw new SocketException((int)error);
-                if (sent < response.Length)
-                    await socket.SendAsync(response.AsMemory(Math.Max(sent, 0)), SocketFlags.None);
             }
             catch
             {
