@@ -13,10 +13,12 @@ public static class Connection
     /// Props for one connection actor on <paramref name="shard"/>'s dispatcher; created by the
     /// <see cref="ConnectionSupervisorActor"/> supervisor.
     /// </summary>
+    /// <remarks>
+    /// Built on the shard's shared deployment: an expression with WithDispatcher/WithMailbox would make an expression
+    /// tree and three props and deployments per connection, one of each kept for the actor's life.
+    /// </remarks>
     public static Props Props(ConnectionSetup setup, Shard shard) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(setup, shard))
-            .WithDispatcher(shard.DispatcherId)
-            .WithMailbox(ConnectionMailbox.ConfigPath);
+        new(shard.ConnectionDeploy, typeof(ConnectionActor), setup, shard);
 
     /// <summary>Queue a frame that was encoded once and is shared by many connections.</summary>
     public sealed record Deliver(SharedFrame Frame);

@@ -100,7 +100,7 @@ internal sealed partial class ConnectionActor
         _setup.Handler.OnStopped(this);
         _reader?.Dispose();
         _writer?.Dispose();
-        _ = ReleaseTransportAsync(_setup, _readTask, _outbox.Drained);
+        _ = ReleaseTransportAsync(_setup, _readPump.Ended, _outbox.Drained);
     }
 
     // The shard may still be flushing our Close; bound that by close-timeout so a peer that never reads cannot hold the

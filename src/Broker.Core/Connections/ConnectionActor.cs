@@ -23,7 +23,6 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
     private readonly ConnectionOutbox _outbox;
     private readonly PooledFrameWriter _frames = new();
     private readonly ReadPump _readPump;
-    private Task _readTask = Task.CompletedTask;
 
     public ConnectionActor(ConnectionSetup setup, Shard shard)
     {
@@ -62,7 +61,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IConnectionContext
         _reader = new MessageReader(new MessageReaderOptions(settings.MaxMessageBytes, _setup.Deflate,
             MaxMessageDuration: settings.MaxMessageDuration, MaxEmptyFragments: settings.MaxEmptyFragments));
         _writer = new MessageWriter(_setup.Deflate, settings.Deflate.CompressionThresholdBytes);
-        _readTask = _readPump.RunAsync();
+        _readPump.Start();
         _setup.Handler.OnOpen(this);
     }
 

@@ -21,10 +21,20 @@ public sealed record ConnectionSetup(
     WebSocketSettings Settings,
     ConnectionCounters Counters)
 {
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LazyCompletion _completion;
+
+    /// <summary>
+    /// Runs once, when the actor has stopped and both pumps have let go of <see cref="Transport"/>: what a caller that
+    /// does not wait per connection uses instead of <see cref="Completion"/> (a task and a continuation per connection).
+    /// </summary>
+    public Action? Released { get; init; }
 
     /// <summary>Completes when the actor has stopped and both pumps have let go of <see cref="Transport"/>.</summary>
     public Task Completion => _completion.Task;
 
-    internal void Complete() => _completion.TrySetResult();
+    internal void Complete()
+    {
+        if (_completion.Complete())
+            Released?.Invoke();
+    }
 }

@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using System.Threading.Tasks.Sources;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Dispatch;
 
@@ -8,47 +8,38 @@ namespace Broker.Core.Connections;
 /// <summary>
 /// Reads the socket and hands each buffer to the connection actor without copying, then waits for the actor's answer
 /// before AdvanceTo: zero-copy parsing in the actor and natural backpressure (never reads ahead of the actor).
-/// The wait is an allocation-free reusable value-task source.
+/// Driven by callbacks, not an async loop: a pending read holds one continuation registered on the reader's value
+/// task and the actor's answer continues the pump on its own thread, so an idle connection parks no state machine.
 /// </summary>
-internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskSource<bool>, IRunnable
+internal sealed class ReadPump : IRunnable
 {
-    private ManualResetValueTaskSourceCore<bool> _reply = new() { RunContinuationsAsynchronously = true };
+    private readonly PipeReader _reader;
+    private readonly IActorRef _actor;
+    private readonly Action _onRead;
+    private ConfiguredValueTaskAwaitable<ReadResult>.ConfiguredValueTaskAwaiter _pending;
     private SequencePosition _consumed;
+    private SequencePosition _examined;
+    private bool _peerDone;
+    private bool _started;
     private int _waiting;
     private int _stopped;
+    private LazyCompletion _ended;
 
-    public async Task RunAsync()
+    public ReadPump(PipeReader reader, IActorRef actor)
     {
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync();
-                if (result.IsCanceled)
-                    return;
-                var buffer = result.Buffer;
-                _reply.Reset();
-                Interlocked.Exchange(ref _waiting, 1);
-                // Dekker-style handshake with Stop(): either we see the stop here, or Stop sees _waiting and answers.
-                if (Volatile.Read(ref _stopped) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
-                    return;
-                actor.Tell(new Connection.BytesReceived(buffer, result.IsCompleted, this));
-                if (!await new ValueTask<bool>(this, _reply.Version))
-                    return;
-                reader.AdvanceTo(_consumed, buffer.End);
-                if (result.IsCompleted)
-                    return;
-            }
-        }
-        catch (Exception e)
-        {
-            // The pump is the boundary between the socket and the actor: whatever broke the read ends the connection.
-            actor.Tell(new Connection.TransportFailed(e.Message));
-        }
-        finally
-        {
-            await reader.CompleteAsync();
-        }
+        _reader = reader;
+        _actor = actor;
+        _onRead = OnRead;
+    }
+
+    /// <summary>Completes once the pump has let go of the reader (it completed it).</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>Called by the actor once, when it is ready for the first bytes.</summary>
+    public void Start()
+    {
+        _started = true;
+        Read();
     }
 
     /// <summary>Called by the actor: it parsed up to <paramref name="consumed"/>; the pump may advance and read on.</summary>
@@ -68,25 +59,108 @@ internal sealed class ReadPump(PipeReader reader, IActorRef actor) : IValueTaskS
     public void Run()
     {
         if (Interlocked.Exchange(ref _waiting, 0) == 1)
-            _reply.SetResult(true);
+            ReadOn();
     }
 
     void IThreadPoolWorkItem.Execute() => Run();
 
-    /// <summary>Called when the actor stops (any thread, idempotent): the pump lets go of the buffer and ends.</summary>
+    /// <summary>Called when the actor stops (on its thread, once): the pump lets go of the buffer and ends.</summary>
     public void Stop()
     {
         Interlocked.Exchange(ref _stopped, 1);
-        if (Interlocked.Exchange(ref _waiting, 0) == 1)
-            _reply.SetResult(false);
+        if (!_started || Interlocked.Exchange(ref _waiting, 0) == 1)
+            Finish(); // no read is pending: the actor held the buffer, or the pump never read
         else
-            reader.CancelPendingRead();
+            _reader.CancelPendingRead(); // the pending (or the next) read ends canceled
     }
 
-    bool IValueTaskSource<bool>.GetResult(short token) => _reply.GetResult(token);
+    private void Read()
+    {
+        try
+        {
+#pragma warning disable CA2012 // consumed exactly once: OnRead takes its result
+            _pending = _reader.ReadAsync().ConfigureAwait(false).GetAwaiter();
+#pragma warning restore CA2012
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+        if (_pending.IsCompleted)
+            OnRead();
+        else
+            _pending.UnsafeOnCompleted(_onRead);
+    }
 
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _reply.GetStatus(token);
+    private void OnRead()
+    {
+        ReadResult result;
+        try
+        {
+            result = _pending.GetResult();
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+        finally
+        {
+            _pending = default;
+        }
+        if (result.IsCanceled)
+        {
+            Finish();
+            return;
+        }
+        _examined = result.Buffer.End;
+        _peerDone = result.IsCompleted;
+        Interlocked.Exchange(ref _waiting, 1);
+        // Dekker-style handshake with Stop(): either we see the stop here, or Stop sees _waiting and finishes.
+        if (Volatile.Read(ref _stopped) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
+        {
+            Finish();
+            return;
+        }
+        _actor.Tell(new Connection.BytesReceived(result.Buffer, result.IsCompleted, this));
+    }
 
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token,
-        ValueTaskSourceOnCompletedFlags flags) => _reply.OnCompleted(continuation, state, token, flags);
+    private void ReadOn()
+    {
+        try
+        {
+            _reader.AdvanceTo(_consumed, _examined);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+        if (_peerDone)
+            Finish();
+        else
+            Read();
+    }
+
+    // The pump is the boundary between the socket and the actor: whatever broke the read ends the connection.
+    private void Fail(Exception e)
+    {
+        _actor.Tell(new Connection.TransportFailed(e.Message));
+        Finish();
+    }
+
+    private void Finish()
+    {
+        if (_ended.IsCompleted)
+            return;
+        try
+        {
+            _reader.Complete();
+        }
+        finally
+        {
+            _ended.Complete();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Akka.Actor;
 using Akka.Dispatch;
 
 namespace Broker.Core.Shards;
@@ -35,6 +36,7 @@ public sealed class Shard : IDisposable
         _maxRoundTicks = (long)(settings.MaxFlushDelay.TotalSeconds * Stopwatch.Frequency);
         _maxQueuedDeliveries = settings.MaxQueuedDeliveries;
         DispatcherId = $"broker.shards.set-{set.Id}.dispatcher-{index}";
+        ConnectionDeploy = Deploy.Local.WithDispatcher(DispatcherId).WithMailbox(Connections.ConnectionMailbox.ConfigPath);
         _thread = new Thread(Loop) { IsBackground = true, Name = $"broker-shard-{index}" };
         _thread.Start();
     }
@@ -44,6 +46,12 @@ public sealed class Shard : IDisposable
 
     /// <summary>The Akka dispatcher id whose actors run on this shard.</summary>
     public string DispatcherId { get; }
+
+    /// <summary>
+    /// The deployment every connection actor on this shard shares (its dispatcher and mailbox): made once, so a
+    /// connection's props carry no deployment of their own.
+    /// </summary>
+    internal Deploy ConnectionDeploy { get; }
 
     /// <summary>True on the shard's own thread: the only thread that may touch state owned by the shard.</summary>
     public bool IsCurrent => Thread.CurrentThread == _thread;

@@ -82,28 +82,26 @@ internal sealed class WebSocketSessions(
     public void Start(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted,
         IPAddress? address, Action ended)
     {
-        ConnectionSetup setup;
         try
         {
-            setup = Open(transport, abort, handler, accepted);
+            Open(transport, abort, handler, accepted, () =>
+            {
+                Release(address);
+                ended();
+            });
         }
         catch
         {
             Release(address);
             throw;
         }
-        setup.Completion.ContinueWith(static (_, state) =>
-        {
-            var (sessions, address, ended) = ((WebSocketSessions, IPAddress?, Action))state!;
-            sessions.Release(address);
-            ended();
-        }, (this, address, ended), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private ConnectionSetup Open(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted)
+    private ConnectionSetup Open(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted,
+        Action? released = null)
     {
         var setup = new ConnectionSetup(transport, abort, handler, accepted.Deflate, accepted.Subprotocol,
-            settings.WebSocket, counters);
+            settings.WebSocket, counters) { Released = released };
         supervisor.ActorRef.Tell(new ConnectionSupervisor.Open(setup));
         return setup;
     }

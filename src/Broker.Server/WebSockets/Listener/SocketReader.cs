@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace Broker.Server.WebSockets.Listener;
 
@@ -12,7 +13,7 @@ namespace Broker.Server.WebSockets.Listener;
 /// and subscribe at once, a fixed 4 KiB each (for commands of a hundred bytes) left tens of megabytes behind. Serves one
 /// reader (the connection's read pump): ReadAsync returns unexamined bytes at once, otherwise waits for more.
 /// </summary>
-internal sealed class SocketReader(Socket socket) : PipeReader
+internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
 {
     private const int SmallestBufferBytes = 256;
     // One receive takes at most this much (a larger message arrives over several, the buffer growing as it needs).
@@ -20,6 +21,12 @@ internal sealed class SocketReader(Socket socket) : PipeReader
     // Receives into less room than this first move the unparsed bytes to the front or grow the buffer.
     private const int MinimumReceiveBytes = 1024;
 
+    private readonly Socket _socket;
+    private readonly Action _onReadable;
+    // The read the pump waits for; completed on the thread that found the bytes (the pump only Tells its actor).
+    private ManualResetValueTaskSourceCore<ReadResult> _read;
+    private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _wait;
+    private bool _waited;
     private byte[]? _buffer;
     private int _start;
     private int _end;
@@ -27,6 +34,12 @@ internal sealed class SocketReader(Socket socket) : PipeReader
     private bool _peerDone;
     private volatile bool _canceled;
     private bool _completed;
+
+    public SocketReader(Socket socket)
+    {
+        _socket = socket;
+        _onReadable = OnReadable;
+    }
 
     public override bool TryRead(out ReadResult result)
     {
@@ -37,32 +50,102 @@ internal sealed class SocketReader(Socket socket) : PipeReader
         return true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         if (TryRead(out var ready))
-            return ready;
-        var arrived = 0;
+            return new(ready);
+        _read.Reset();
         if (_start == _end)
+            ReturnBuffer(); // nothing unparsed: wait for data without a buffer
+        Receive();
+        return new(this, _read.Version);
+    }
+
+    // Receives what the socket holds, or waits for it to be readable with a zero-byte receive whose completion calls
+    // back here: nothing but that callback is held while an idle connection waits.
+    private void Receive()
+    {
+        try
         {
-            // Nothing unparsed: give the buffer back and wait for data without one.
-            ReturnBuffer();
-            if (!_canceled)
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
-            arrived = _canceled ? 0 : socket.Available;
+            while (!_canceled)
+            {
+                if (_start != _end || _waited)
+                {
+                    _waited = false;
+                    if (TryReceive(out var result))
+                    {
+                        _read.SetResult(result);
+                        return;
+                    }
+                }
+#pragma warning disable CA2012 // consumed exactly once: TakeWait takes its result
+                _wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false).GetAwaiter();
+#pragma warning restore CA2012
+                _waited = true;
+                if (!_wait.IsCompleted)
+                {
+                    _wait.UnsafeOnCompleted(_onReadable);
+                    return;
+                }
+                TakeWait();
+            }
+            _read.SetResult(Canceled());
         }
-        if (_canceled)
-            return Canceled();
-        MakeRoom(arrived);
-        var received = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
-        if (_canceled)
-            return Canceled();
+        catch (Exception e)
+        {
+            _read.SetException(e);
+        }
+    }
+
+    private void OnReadable()
+    {
+        try
+        {
+            TakeWait();
+        }
+        catch (Exception e)
+        {
+            _read.SetException(e);
+            return;
+        }
+        Receive();
+    }
+
+    private void TakeWait()
+    {
+        var wait = _wait;
+        _wait = default;
+        wait.GetResult();
+    }
+
+    // A non-blocking receive into the buffer (rented the size of what arrived); false when the socket had nothing.
+    private bool TryReceive(out ReadResult result)
+    {
+        result = default;
+        MakeRoom(_buffer is null ? _socket.Available : 0);
+        var received = _socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            if (_start == _end)
+                ReturnBuffer();
+            return false;
+        }
+        if (error != SocketError.Success)
+            throw new SocketException((int)error);
         _end += received;
         _peerDone = received == 0;
         _examinedAll = false;
-        return Current();
+        result = Current();
+        return true;
     }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _read.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _read.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token,
+        ValueTaskSourceOnCompletedFlags flags) => _read.OnCompleted(continuation, state, token, flags);
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
 
@@ -85,7 +168,7 @@ internal sealed class SocketReader(Socket socket) : PipeReader
         _canceled = true;
         try
         {
-            socket.Shutdown(SocketShutdown.Receive);
+            _socket.Shutdown(SocketShutdown.Receive);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
