@@ -80,7 +80,7 @@ public sealed partial class PubSubHandler
     {
         if (ReferenceEquals(before, _auth!.Access) || before.Identity is null)
             return;
-        foreach (var key in _held.Where(key => !_auth.Access.CanSubscribe(key)).ToArray())
+        foreach (var key in _held.Items.Where(key => !_auth.Access.CanSubscribe(key)).ToArray())
             ForceUnsubscribe(connection, key);
     }
 

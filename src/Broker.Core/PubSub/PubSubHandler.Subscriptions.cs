@@ -11,7 +11,7 @@ namespace Broker.Core.PubSub;
 // still waiting for the registry's answer, and an ack goes out only after the topic actor confirmed.
 public sealed partial class PubSubHandler
 {
-    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private TopicSet _held;
     // Allocated on the first command that waits for the registry: idle connections do not carry it.
     private Dictionary<string, Queue<PendingReply>>? _pending;
     private int _pendingSubscribes;
@@ -126,7 +126,7 @@ public sealed partial class PubSubHandler
 
     private void UnsubscribeAll(IConnectionContext connection)
     {
-        foreach (var key in _held)
+        foreach (var key in _held.Items)
             _services.Registry.Tell(new TopicRegistry.Unsubscribe(key, connection.Subscriber), connection.Self);
         _held.Clear();
         _heldPatterns = 0;
