@@ -115,24 +115,27 @@ internal sealed class PlainListener : IConnectionListener
     private async Task ServeAsync(Socket socket)
     {
         IPAddress? address = null;
+        var first = EpollReadiness.Shared is { } epoll ? new FirstBytes(socket, epoll) : null;
         (HandshakeResult Accepted, IMessageHandler Handler)? taken;
         try
         {
             socket.NoDelay = true;
             address = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-            taken = await TryTakeOverAsync(socket, address);
+            taken = await TryTakeOverAsync(socket, first, address);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            first?.Leave();
             socket.Dispose(); // gone before its first request was answered
             return;
         }
         if (taken is not var (accepted, handler))
         {
+            first?.Leave();
             HandToHttp(socket);
             return;
         }
-        var transport = new SocketTransport(socket);
+        var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot, added: true);
         try
         {
             // Through the transport's writer: the same non-blocking send as every later flush, so the socket's
@@ -165,35 +168,28 @@ internal sealed class PlainListener : IConnectionListener
 
     // The accepted handshake with its head consumed (admitted: the caller sends the 101, and the session or the caller
     // releases the admission), or null with nothing consumed.
-    private async ValueTask<(HandshakeResult, IMessageHandler)?> TryTakeOverAsync(Socket socket, IPAddress? address)
+    private async ValueTask<(HandshakeResult, IMessageHandler)?> TryTakeOverAsync(Socket socket, FirstBytes? first,
+        IPAddress? address)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequestHead.MaxLength + 4);
         try
         {
-            int peeked;
-            using (var timeout = new CancellationTokenSource(HeadTimeout))
-            {
-                try
-                {
-                    peeked = await socket.ReceiveAsync(buffer, SocketFlags.Peek, timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return null;
-                }
-            }
+            var peeked = await PeekAsync(socket, first, buffer);
             // A head that has not fully arrived in the first segment is rare (browsers and libraries send it at once):
             // HTTP reads it, and the connection middleware still takes the handshake below HTTP/1.1.
+            if (peeked <= 0)
+                return null;
             var bytes = new ReadOnlySequence<byte>(buffer, 0, peeked);
             if (UpgradeRequestHead.TryParse(bytes, out var head, out var end) != UpgradeRequestHead.Outcome.Parsed
                 || await _takeover.TryAcceptAsync(head, address) is not { } taken)
                 return null;
             try
             {
+                // The head was peeked, so it is in the socket's buffer: these receives return at once.
                 var headLength = end.GetInteger();
                 for (var consumed = 0; consumed < headLength;)
                 {
-                    var received = await socket.ReceiveAsync(buffer.AsMemory(consumed, headLength - consumed), SocketFlags.None);
+                    var received = socket.Receive(buffer, consumed, headLength - consumed, SocketFlags.None);
                     consumed += received > 0 ? received : throw new SocketException((int)SocketError.ConnectionReset);
                 }
             }
@@ -210,6 +206,32 @@ internal sealed class PlainListener : IConnectionListener
         }
     }
 
+    // The first bytes, left in the socket (MSG_PEEK); 0 when none came within the head timeout (or the peer closed).
+    private static async ValueTask<int> PeekAsync(Socket socket, FirstBytes? first, byte[] buffer)
+    {
+        if (first is not null)
+        {
+            if (!await first.ArrivedAsync(HeadTimeout))
+                return 0;
+            var peeked = socket.Receive(buffer, 0, buffer.Length, SocketFlags.Peek, out var error);
+            return error switch
+            {
+                SocketError.Success => peeked,
+                SocketError.WouldBlock => 0,
+                _ => throw new SocketException((int)error),
+            };
+        }
+        using var timeout = new CancellationTokenSource(HeadTimeout);
+        try
+        {
+            return await socket.ReceiveAsync(buffer, SocketFlags.Peek, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+
     private void HandToHttp(Socket socket)
     {
         if (_unbound)
@@ -220,5 +242,55 @@ internal sealed class PlainListener : IConnectionListener
         var context = _http.Create(socket);
         if (!_forHttp.Writer.TryWrite(context))
             _ = context.DisposeAsync().AsTask();
+    }
+
+    /// <summary>
+    /// Waits through the epoll set for a new connection's first bytes, without .NET's asynchronous receive state (which
+    /// a socket keeps for life once made); its slot goes on to the connection's reader.
+    /// </summary>
+    private sealed class FirstBytes : IReadinessTarget
+    {
+        private readonly Socket _socket;
+        private readonly TaskCompletionSource<bool> _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _armed;
+
+        public FirstBytes(Socket socket, EpollReadiness epoll)
+        {
+            _socket = socket;
+            Epoll = epoll;
+            Slot = epoll.Register(this);
+        }
+
+        public EpollReadiness Epoll { get; }
+
+        public int Slot { get; }
+
+        /// <summary>True once bytes (or the peer's close) arrived, false after <paramref name="timeout"/>.</summary>
+        public async Task<bool> ArrivedAsync(TimeSpan timeout)
+        {
+            // Non-blocking from here: the peek and the head's receives must not wait on a spurious wake-up.
+            _socket.Blocking = false;
+            _armed = true;
+            Epoll.Arm(_socket, Slot, added: false);
+            using var timer = new CancellationTokenSource(timeout);
+            await using var _ = timer.Token.Register(() => _arrived.TrySetResult(false));
+            return await _arrived.Task;
+        }
+
+        public void OnReadable() => _arrived.TrySetResult(true);
+
+        /// <summary>Leaves the epoll set (the socket goes to HTTP, blocking again as Kestrel expects, or is closed).</summary>
+        public void Leave()
+        {
+            Epoll.Unregister(_socket, Slot, _armed);
+            try
+            {
+                _socket.Blocking = true;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed: nothing to give back.
+            }
+        }
     }
 }

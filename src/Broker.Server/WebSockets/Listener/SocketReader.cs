@@ -8,12 +8,12 @@ namespace Broker.Server.WebSockets.Listener;
 
 /// <summary>
 /// The read side of <see cref="SocketTransport"/>: one buffer, rented only while it holds unparsed bytes. With nothing
-/// buffered the reader waits with a zero-byte receive, so an idle connection holds no buffer, and then rents a buffer
+/// buffered the reader waits for the socket to become readable, so an idle connection holds no buffer, and then rents a buffer
 /// the size of what arrived: a connection's buffer is held until its actor has parsed it, so while thousands connect
 /// and subscribe at once, a fixed 4 KiB each (for commands of a hundred bytes) left tens of megabytes behind. Serves one
 /// reader (the connection's read pump): ReadAsync returns unexamined bytes at once, otherwise waits for more.
 /// </summary>
-internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
+internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, IReadinessTarget
 {
     private const int SmallestBufferBytes = 256;
     // One receive takes at most this much (a larger message arrives over several, the buffer growing as it needs).
@@ -22,7 +22,11 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
     private const int MinimumReceiveBytes = 1024;
 
     private readonly Socket _socket;
-    private readonly Action _onReadable;
+    private readonly EpollReadiness? _epoll;
+    private int _slot;
+    private bool _added;
+    private int _armed;
+    private Action? _onReceiveWaited;
     // The read the pump waits for; completed on the thread that found the bytes (the pump only Tells its actor).
     private ManualResetValueTaskSourceCore<ReadResult> _read;
     private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter _wait;
@@ -35,10 +39,17 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
     private volatile bool _canceled;
     private bool _completed;
 
-    public SocketReader(Socket socket)
+    /// <summary>
+    /// Reads <paramref name="socket"/>; with <paramref name="epoll"/>, waits through its <paramref name="slot"/> (in the set
+    /// already when <paramref name="added"/>), otherwise with zero-byte receives.
+    /// </summary>
+    public SocketReader(Socket socket, EpollReadiness? epoll, int slot, bool added)
     {
         _socket = socket;
-        _onReadable = OnReadable;
+        _epoll = epoll;
+        _slot = slot;
+        _added = added;
+        epoll?.Retarget(slot, this);
     }
 
     public override bool TryRead(out ReadResult result)
@@ -62,8 +73,8 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
         return new(this, _read.Version);
     }
 
-    // Receives what the socket holds, or waits for it to be readable with a zero-byte receive whose completion calls
-    // back here: nothing but that callback is held while an idle connection waits.
+    // Receives what the socket holds, or waits for it to be readable and is called back: an idle connection holds
+    // nothing but its slot in the epoll set (or, without one, a zero-byte receive and its callback).
     private void Receive()
     {
         try
@@ -79,13 +90,18 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
                         return;
                     }
                 }
+                _waited = true;
+                if (_epoll is { } epoll)
+                {
+                    Arm(epoll);
+                    return;
+                }
 #pragma warning disable CA2012 // consumed exactly once: TakeWait takes its result
                 _wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false).GetAwaiter();
 #pragma warning restore CA2012
-                _waited = true;
                 if (!_wait.IsCompleted)
                 {
-                    _wait.UnsafeOnCompleted(_onReadable);
+                    _wait.UnsafeOnCompleted(_onReceiveWaited ??= OnReceiveWaited);
                     return;
                 }
                 TakeWait();
@@ -98,7 +114,32 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
         }
     }
 
-    private void OnReadable()
+    private void Arm(EpollReadiness epoll)
+    {
+        Volatile.Write(ref _armed, 1);
+        var added = _added;
+        _added = true;
+        try
+        {
+            epoll.Arm(_socket, _slot, added);
+        }
+        catch when (Interlocked.Exchange(ref _armed, 0) == 0)
+        {
+            // An abort took the wait over and completes the read itself.
+        }
+    }
+
+    // The epoll thread (or an abort, or a cancel that could not shut the socket) wakes the wait: whoever takes the
+    // armed flag goes on reading.
+    void IReadinessTarget.OnReadable() => Wake();
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _armed, 0) == 1)
+            Receive();
+    }
+
+    private void OnReceiveWaited()
     {
         try
         {
@@ -172,8 +213,23 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // The socket is gone: the pending receive fails instead.
+            Wake(); // the socket is gone: no readiness will come (a zero-byte receive fails instead)
         }
+    }
+
+    /// <summary>Drops the connection: leaves the epoll set, closes the socket and fails a pending read.</summary>
+    public void Abort()
+    {
+        Unregister();
+        _socket.Dispose();
+        Wake();
+    }
+
+    /// <summary>Leaves the epoll set; before the socket is closed (the slot may go to another socket at once).</summary>
+    public void Unregister()
+    {
+        if (_epoll is { } epoll && Interlocked.Exchange(ref _slot, -1) is var slot and >= 0)
+            epoll.Unregister(_socket, slot, _added);
     }
 
     public override void Complete(Exception? exception = null)

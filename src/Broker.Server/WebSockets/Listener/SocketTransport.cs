@@ -13,13 +13,14 @@ internal sealed class SocketTransport : IDuplexPipe, IDisposable
     private readonly SocketReader _input;
     private readonly SocketWriter _output;
 
-    public SocketTransport(Socket socket)
+    /// <summary>The transport of <paramref name="socket"/>, waiting through <paramref name="epoll"/>'s <paramref name="slot"/> when given.</summary>
+    public SocketTransport(Socket socket, EpollReadiness? epoll = null, int slot = -1, bool added = false)
     {
         // Synchronous sends return at once instead of blocking the shard; receives and the rare waiting send are
         // asynchronous, which non-blocking mode does not change.
         socket.Blocking = false;
         _socket = socket;
-        _input = new SocketReader(socket);
+        _input = new SocketReader(socket, epoll, slot, added);
         _output = new SocketWriter(socket);
     }
 
@@ -28,7 +29,7 @@ internal sealed class SocketTransport : IDuplexPipe, IDisposable
     public PipeWriter Output => _output;
 
     /// <summary>Drops the TCP connection at once; pending reads and sends fail.</summary>
-    public void Abort() => _socket.Dispose();
+    public void Abort() => _input.Abort();
 
     /// <summary>After the actor let go of the pipes: close TCP (what was sent is still delivered) and return the buffers.</summary>
     public void Dispose()
@@ -41,6 +42,7 @@ internal sealed class SocketTransport : IDuplexPipe, IDisposable
         {
             // Already reset or aborted.
         }
+        _input.Unregister();
         _socket.Dispose();
         _input.Complete();
         _output.Complete();
