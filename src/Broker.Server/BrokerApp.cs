@@ -86,7 +86,8 @@ internal static class BrokerApp
         builder.Services.AddSingleton<IConnectionListenerFactory>(services => new PlainListenerFactory(
             services.GetRequiredService<WebSocketTakeover>(),
             new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = shardSettings.SendOnShard },
-            settings.Shutdown.DrainTimeout, services.GetRequiredService<ILoggerFactory>()));
+            shardSettings.EpollReads ? EpollReadiness.Shared : null, settings.Shutdown.DrainTimeout,
+            services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<NodeRestart>();
         var metrics = new BrokerMetrics();
         builder.Services.AddSingleton(metrics);
@@ -154,6 +155,7 @@ internal static class BrokerApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broker.Server");
         var sessions = app.Services.GetRequiredService<WebSocketSessions>();
         var routes = app.Services.GetRequiredService<WebSocketRoutes>();
+        app.Services.GetRequiredService<WebSocketTakeover>().Prepare();
 
         lifetime.ApplicationStopping.Register(() =>
         {

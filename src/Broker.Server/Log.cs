@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Cannot accept connections ({Error}: {Reason}); retrying in {Delay}")]
     public static partial void AcceptFailed(ILogger logger, string error, string reason, TimeSpan delay);
 
+    [LoggerMessage(6, LogLevel.Warning, "Handshake from {Address} failed; connection closed")]
+    public static partial void HandshakeFailed(ILogger logger, Exception exception, string? address);
+
     [LoggerMessage(20, LogLevel.Warning, "{Message}")]
     public static partial void JwksFailed(ILogger logger, string message);
 

@@ -13,8 +13,12 @@ namespace Broker.Core.Shards;
 /// <param name="SendOnShard">
 /// Flushes send on the shard's thread (Kestrel's inline scheduling) instead of going through Kestrel's I/O queues.
 /// </param>
+/// <param name="EpollReads">
+/// Connections on the broker's own plaintext listener wait for data on one epoll set (Linux on x64; elsewhere ignored)
+/// instead of each holding .NET's asynchronous receive state.
+/// </param>
 public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan MaxFlushDelay, int Throughput,
-    bool SendOnShard)
+    bool SendOnShard, bool EpollReads = true)
 {
     /// <summary>Reads <c>broker.shards</c> from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static ShardSettings Create(Config config)
@@ -26,6 +30,7 @@ public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan 
             shards.Int("max-queued-deliveries", 1, int.MaxValue),
             shards.Duration("max-flush-delay"),
             shards.Int("throughput", 1, 1_000_000),
-            shards.Switch("send-on-shard"));
+            shards.Switch("send-on-shard"),
+            shards.Switch("epoll-reads"));
     }
 }

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using Broker.Core.Connections;
 using Broker.Protocol.Handshake;
+using Broker.Server.Auth;
 
 namespace Broker.Server.WebSockets;
 
@@ -30,6 +32,24 @@ internal sealed class WebSocketTakeover(IServiceProvider services, WebSocketRout
         if (handler is null || sessions.TryAdmit(address) != Admission.Admitted)
             return null;
         return (result, handler);
+    }
+
+    /// <summary>
+    /// Runs the handshake path once on a made-up request, up to the route's handler factory, before the node accepts
+    /// connections. Loading the assemblies and native libraries it needs (HTTP request state, claims, SHA-1 and OpenSSL)
+    /// takes file descriptors, which a node started into a connection storm may not have left at its first handshake,
+    /// and a failed load is final: every later handshake would fail the same way.
+    /// </summary>
+    public void Prepare()
+    {
+        var request = "GET /ws?warm=up HTTP/1.1\r\nHost: broker\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"u8
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer -\r\n\r\n"u8;
+        if (UpgradeRequestHead.TryParse(new ReadOnlySequence<byte>(request.ToArray()), out var head, out _)
+            != UpgradeRequestHead.Outcome.Parsed)
+            throw new InvalidOperationException("the warm-up handshake does not parse");
+        if (HandshakeValidator.Validate(head.Request, sessions.Handshake) is { IsAccepted: true } accepted)
+            SwitchingProtocols(accepted);
+        _ = BearerKey.Token(RequestContext(head).Request);
     }
 
     /// <summary>The 101 response for an accepted handshake.</summary>

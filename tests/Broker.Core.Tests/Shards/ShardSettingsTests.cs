@@ -15,7 +15,8 @@ public class ShardSettingsTests
             MaxQueuedDeliveries: 200_000,
             MaxFlushDelay: TimeSpan.FromMilliseconds(2),
             Throughput: 32,
-            SendOnShard: true), ShardSettings.Create(Defaults()));
+            SendOnShard: true,
+            EpollReads: true), ShardSettings.Create(Defaults()));
     }
 
     [Fact]
@@ -32,6 +33,7 @@ public class ShardSettingsTests
     [InlineData("broker.shards.max-flush-delay = 0ms")]
     [InlineData("broker.shards.throughput = 0")]
     [InlineData("broker.shards.send-on-shard = sometimes")]
+    [InlineData("broker.shards.epoll-reads = maybe")]
     public void Create_InvalidValue_Throws(string hocon)
     {
         var config = ConfigurationFactory.ParseString(hocon).WithFallback(Defaults());

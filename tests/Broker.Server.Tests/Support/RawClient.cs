@@ -205,6 +205,13 @@ public sealed class RawClient : IAsyncDisposable
             throw new EndOfStreamException();
     }
 
+    /// <summary>Drops the connection with a TCP reset (no Close frame, no FIN), as a crashed client would.</summary>
+    public void Reset()
+    {
+        _tcp.Client.LingerState = new LingerOption(true, 0);
+        _tcp.Dispose();
+    }
+
     public ValueTask DisposeAsync()
     {
         _tcp.Dispose();

@@ -7,7 +7,8 @@ namespace Broker.Server.Tests.WebSockets;
 
 /// <summary>
 /// The broker's own plaintext listener: WebSocket handshakes on its own transport, everything else to Kestrel's HTTP,
-/// and accepting through the per-process file limit.
+/// and accepting through the per-process file limit. The transport's two ways of waiting for data (the epoll set, .NET's
+/// zero-byte receives) both run the tests that involve reading.
 /// </summary>
 public sealed class PlainListenerTests
 {
@@ -15,10 +16,11 @@ public sealed class PlainListenerTests
         "GET /echo HTTP/1.1\r\nHost: broker\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-    [Fact]
-    public async Task FrameInTheHandshakesSegment_IsReadAfterThe101()
+    [Theory]
+    [MemberData(nameof(ReadPaths))]
+    public async Task FrameInTheHandshakesSegment_IsReadAfterThe101(string epollReads)
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync($"broker.shards.epoll-reads = {epollReads}");
         await using var client = await RawClient.ConnectAsync(broker.Http);
 
         // One write: the peeked head is consumed exactly, the frame behind it stays for the connection's reader.
@@ -29,10 +31,11 @@ public sealed class PlainListenerTests
         Assert.Equal("hello", Encoding.UTF8.GetString(echo!.Payload));
     }
 
-    [Fact]
-    public async Task HandshakeInTwoSegments_IsStillAnswered()
+    [Theory]
+    [MemberData(nameof(ReadPaths))]
+    public async Task HandshakeInTwoSegments_IsStillAnswered(string epollReads)
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync($"broker.shards.epoll-reads = {epollReads}");
         await using var client = await RawClient.ConnectAsync(broker.Http);
 
         // Whether the listener peeks before or after the second half arrives, the handshake is served (on its own
@@ -46,10 +49,11 @@ public sealed class PlainListenerTests
         Assert.Equal("split", Encoding.UTF8.GetString((await client.ReadFrameAsync())!.Payload));
     }
 
-    [Fact]
-    public async Task SilentConnection_DoesNotHoldUpOthers_AndHttpIsServedOnTheSamePort()
+    [Theory]
+    [MemberData(nameof(ReadPaths))]
+    public async Task SilentConnection_DoesNotHoldUpOthers_AndHttpIsServedOnTheSamePort(string epollReads)
     {
-        await using var broker = await TestBroker.StartAsync();
+        await using var broker = await TestBroker.StartAsync($"broker.shards.epoll-reads = {epollReads}");
         await using var silent = await RawClient.ConnectAsync(broker.Http);
 
         await using var client = await RawClient.OpenAsync(broker.Http);
@@ -58,6 +62,33 @@ public sealed class PlainListenerTests
         using var http = new HttpClient { BaseAddress = broker.Http };
         Assert.True((await http.GetAsync("/healthz")).IsSuccessStatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(ReadPaths))]
+    public async Task ConnectionsResetByPeers_EndAndTheirSlotsServeNewConnectionsWithoutCrossTalk(string epollReads)
+    {
+        await using var broker = await TestBroker.StartAsync($"broker.shards.epoll-reads = {epollReads}");
+        var baseline = broker.Counters.Open;
+
+        // Idle connections reset by their peers (no Close, no FIN) must end on the node; connections opened after
+        // them take the freed slots (epoll) and each must read only its own frames.
+        for (var round = 0; round < 3; round++)
+        {
+            var clients = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => RawClient.OpenAsync(broker.Http)));
+            await Task.WhenAll(clients.Select(async (client, i) =>
+            {
+                var payload = Encoding.UTF8.GetBytes($"round {round} client {i}");
+                await client.SendFrameAsync(0x1, payload);
+                Assert.Equal(payload, (await client.ReadFrameAsync())!.Payload);
+            }));
+            foreach (var client in clients)
+                client.Reset();
+            await Eventually.TrueAsync(() => broker.Counters.Open == baseline, RawClient.Timeout,
+                "reset connections ended on the node");
+        }
+    }
+
+    public static TheoryData<string> ReadPaths => new() { "on", "off" };
 
     [Fact]
     public async Task AtTheFileLimit_AcceptWaits_ThenServesTheBacklogAsConnectionsClose()

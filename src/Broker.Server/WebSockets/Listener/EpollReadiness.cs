@@ -33,7 +33,10 @@ internal sealed partial class EpollReadiness
     private readonly Stack<int> _free = new();
     private int _used;
 
-    /// <summary>The process's epoll loop, or null where the broker falls back to .NET's asynchronous receives.</summary>
+    /// <summary>
+    /// The process's epoll loop (its thread starts on first use), or null where the broker falls back to .NET's
+    /// asynchronous receives.
+    /// </summary>
     public static EpollReadiness? Shared { get; } = Create();
 
     private EpollReadiness(int epoll)
@@ -44,8 +47,7 @@ internal sealed partial class EpollReadiness
 
     private static EpollReadiness? Create()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64
-            || Environment.GetEnvironmentVariable("BROKER_EPOLL") == "0")
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return null;
         var epoll = EpollCreate1(0);
         return epoll < 0 ? null : new EpollReadiness(epoll);

@@ -27,6 +27,7 @@ internal sealed class PlainListener : IConnectionListener
     private readonly Socket _socket;
     private readonly WebSocketTakeover _takeover;
     private readonly SocketConnectionContextFactory _http;
+    private readonly EpollReadiness? _epoll;
     private readonly TimeSpan _drainTimeout;
     private readonly ILogger _logger;
     private readonly Channel<ConnectionContext> _forHttp =
@@ -36,8 +37,9 @@ internal sealed class PlainListener : IConnectionListener
     private int _sessions;
 
     public PlainListener(Socket socket, EndPoint endPoint, WebSocketTakeover takeover, SocketConnectionContextFactory http,
-        TimeSpan drainTimeout, ILogger logger)
+        EpollReadiness? epoll, TimeSpan drainTimeout, ILogger logger)
     {
+        _epoll = epoll;
         _socket = socket;
         EndPoint = endPoint;
         _takeover = takeover;
@@ -115,7 +117,7 @@ internal sealed class PlainListener : IConnectionListener
     private async Task ServeAsync(Socket socket)
     {
         IPAddress? address = null;
-        var first = EpollReadiness.Shared is { } epoll ? new FirstBytes(socket, epoll) : null;
+        var first = _epoll is { } epoll ? new FirstBytes(socket, epoll) : null;
         (HandshakeResult Accepted, IMessageHandler Handler)? taken;
         try
         {
@@ -123,10 +125,14 @@ internal sealed class PlainListener : IConnectionListener
             address = (socket.RemoteEndPoint as IPEndPoint)?.Address;
             taken = await TryTakeOverAsync(socket, first, address);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // Gone before its first request was answered (a socket error), or the handshake itself failed: that closes
+            // this connection only, and never leaves it open and unanswered.
+            if (e is not (SocketException or ObjectDisposedException))
+                Log.HandshakeFailed(_logger, e, address?.ToString());
             first?.Leave();
-            socket.Dispose(); // gone before its first request was answered
+            socket.Dispose();
             return;
         }
         if (taken is not var (accepted, handler))

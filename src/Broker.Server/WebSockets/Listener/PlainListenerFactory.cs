@@ -12,6 +12,7 @@ namespace Broker.Server.WebSockets.Listener;
 internal sealed class PlainListenerFactory(
     WebSocketTakeover takeover,
     SocketConnectionFactoryOptions httpOptions,
+    EpollReadiness? epoll,
     TimeSpan drainTimeout,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
@@ -40,6 +41,6 @@ internal sealed class PlainListenerFactory(
         var logger = loggers.CreateLogger("Broker.Server");
         var http = new SocketConnectionContextFactory(httpOptions, loggers.CreateLogger("Broker.Server.Http"));
         return ValueTask.FromResult<IConnectionListener>(new PlainListener(socket,
-            new TakeoverEndPoint(bound.Address, bound.Port), takeover, http, drainTimeout, logger));
+            new TakeoverEndPoint(bound.Address, bound.Port), takeover, http, epoll, drainTimeout, logger));
     }
 }
