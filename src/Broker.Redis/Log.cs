@@ -36,4 +36,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug,
         Message = "Redis backplane could not write presence of {Topic} now ({Reason}); the next refresh pass catches up")]
     public static partial void PresenceDeferred(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Error,
+        Message = "Redis backplane failed to catch up after the outage; held topics wait for the next reconnect")]
+    public static partial void CatchUpFailed(ILogger logger, Exception exception);
 }

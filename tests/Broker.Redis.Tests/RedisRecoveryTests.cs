@@ -65,6 +65,49 @@ public sealed class RedisRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubscriberConnectionBackBeforeCommandConnection_PublishesMeanwhile_NodeReplaysThemOnceSubscribed()
+    {
+        // Node C reaches Redis through a relay, so the test decides which of its two connections comes back first.
+        await using var relay = new TcpRelay(new Uri($"redis://{_server.Endpoint}"));
+        var sink = new RecordingSink();
+        await using var nodeC = await RedisFixture.StartNodeAsync(
+            RedisFixture.Settings(_server, _prefix) with { Endpoint = $"127.0.0.1:{relay.Port}" }, sink);
+        await nodeC.SubscribeAsync("room.lobby");
+        await nodeC.PositionAsync("room.lobby");
+        await _nodeA.PublishAsync("room.lobby", Bytes("1"));
+        await sink.WaitForCountAsync(1);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(_server.Endpoint + ",allowAdmin=true");
+        var connections = await BrokerConnectionsAsync(admin); // nodes A, B and C: two each
+
+        relay.CutAndHold();
+        await Eventually.TrueAsync(async () => await BrokerConnectionsAsync(admin) == connections - 2, Bound,
+            "node C's connections gone");
+        await PublishAsync(2, 10);
+        // Only the subscriber connection comes back (its handshake, unlike the command connection's, asks no INFO).
+        // StackExchange.Redis fires its re-SUBSCRIBEs on this restore, but drops them while the command connection is
+        // down (fail-fast), and sends them again only once that one is back too.
+        relay.ResumeOnly(first => first.Span.IndexOf("$4\r\nINFO\r\n"u8) < 0);
+        await Eventually.TrueAsync(async () => await BrokerConnectionsAsync(admin) == connections - 1, Bound,
+            "node C's subscriber connection back");
+        await PublishAsync(11, 20);
+        relay.Resume();
+        await Eventually.TrueAsync(() => nodeC.IsHealthy, Bound, "node C healthy");
+        // Publishes until node C hands on one from after this point, then one more, which must come live.
+        await Eventually.TrueAsync(async () =>
+        {
+            if (sink.Deliveries.Any(d => d.Offset > 20)) return true;
+            await _nodeA.PublishAsync("room.lobby", Bytes("x"));
+            return false;
+        }, Bound, "node C delivering live again");
+        var last = await _nodeA.PublishAsync("room.lobby", Bytes("last"));
+        await Eventually.TrueAsync(() => sink.Deliveries.Any(d => d.Offset == last), Bound, "the last one delivered");
+
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), sink.Deliveries.Select(d => d.Offset));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString()),
+            sink.Deliveries.Take(20).Select(d => Encoding.UTF8.GetString(d.Data)));
+    }
+
+    [Fact]
     public async Task RedisRestartedWithItsData_OffsetsAndEpochContinueWithoutReset()
     {
         await _nodeB.SubscribeAsync("room.lobby");
@@ -141,6 +184,19 @@ public sealed class RedisRecoveryTests : IAsyncLifetime
             return _sinkB.Deliveries.Any(waitedFor);
         }, Bound, "delivering after the restart");
         return offsets;
+    }
+
+    private async Task PublishAsync(int from, int to)
+    {
+        for (var i = from; i <= to; i++)
+            Assert.Equal(i, await _nodeA.PublishAsync("room.lobby", Bytes(i.ToString())));
+    }
+
+    // The nodes' connections Redis has (each node names its connections "broker").
+    private static async Task<int> BrokerConnectionsAsync(ConnectionMultiplexer admin)
+    {
+        var list = await admin.GetServers()[0].ExecuteAsync("CLIENT", "LIST");
+        return list.ToString().Split('\n').Count(client => client.Contains(" name=broker ", StringComparison.Ordinal));
     }
 
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);

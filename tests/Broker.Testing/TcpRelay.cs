@@ -6,7 +6,8 @@ namespace Broker.Testing;
 /// <summary>
 /// A loopback TCP relay in front of a server, for tests that need a client's connection to drop while the server
 /// keeps running (a flaky network): <see cref="CutAndHold"/> resets every relayed connection and refuses new ones until
-/// <see cref="Resume"/>. Real sockets both ways; bytes pass through unchanged.
+/// <see cref="Resume"/>; <see cref="ResumeOnly"/> brings back one kind of connection before another. Real sockets both
+/// ways; bytes pass through unchanged.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly List<(Socket Client, Socket Server)> _pairs = [];
     private readonly Task _accepting;
     private bool _holding;
+    private Func<ReadOnlyMemory<byte>, bool>? _admit;
 
     public TcpRelay(Uri server)
     {
@@ -53,7 +55,16 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>Relays new connections again.</summary>
     public void Resume()
     {
-        lock (_gate) _holding = false;
+        lock (_gate) (_holding, _admit) = (false, null);
+    }
+
+    /// <summary>
+    /// Relays only new connections whose first bytes from the client <paramref name="admit"/> accepts and resets the
+    /// others, until <see cref="Resume"/>: e.g. a Redis client's subscriber connection before its command connection.
+    /// </summary>
+    public void ResumeOnly(Func<ReadOnlyMemory<byte>, bool> admit)
+    {
+        lock (_gate) (_holding, _admit) = (false, admit);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,33 +95,59 @@ public sealed class TcpRelay : IAsyncDisposable
             {
                 return;
             }
-            bool holding;
-            lock (_gate) holding = _holding;
-            if (holding)
-            {
-                Reset(client); // the client sees the connection refused (reset), as while a network is down
-                continue;
-            }
-            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(Socket client)
+    {
+        bool holding;
+        Func<ReadOnlyMemory<byte>, bool>? admit;
+        lock (_gate) (holding, admit) = (_holding, _admit);
+        var first = Memory<byte>.Empty;
+        if (admit is not null && !holding)
+        {
+            var buffer = new byte[16 * 1024];
             try
             {
-                await server.ConnectAsync(_target, _stop.Token);
+                first = buffer.AsMemory(0, await client.ReceiveAsync(buffer, SocketFlags.None, _stop.Token));
             }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+            holding = first.IsEmpty || !admit(first);
+        }
+        if (holding)
+        {
+            Reset(client); // the client sees the connection refused (reset), as while a network is down
+            return;
+        }
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await server.ConnectAsync(_target, _stop.Token);
+            if (!first.IsEmpty) await server.SendAsync(first, SocketFlags.None, _stop.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            Reset(client);
+            server.Dispose();
+            return;
+        }
+        client.NoDelay = true;
+        lock (_gate)
+        {
+            if (_holding) // cut while this one was connecting
             {
                 Reset(client);
-                server.Dispose();
-                continue;
+                Reset(server);
+                return;
             }
-            client.NoDelay = true;
-            lock (_gate)
-            {
-                _pairs.Add((client, server));
-                Accepted++;
-            }
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            _pairs.Add((client, server));
+            Accepted++;
         }
+        _ = PumpAsync(client, server);
+        _ = PumpAsync(server, client);
     }
 
     private static async Task PumpAsync(Socket from, Socket to)
