@@ -5,27 +5,28 @@ namespace Broker.LoadTool;
 
 /// <summary>
 /// Opens N connections, subscribes each to one topic, holds them idle (answering the broker's pings) and reports the
-/// broker's resident memory before, after connecting and at the end of the hold.
+/// broker's resident memory before, after connecting and at the end of the hold; with --idle-warmup, "before" is sampled
+/// after as many connections were opened and closed, so one-time costs (compiled code, loaded assemblies) are not counted.
 /// </summary>
 internal sealed class IdleRun(LoadOptions options, TextWriter progress)
 {
     public async Task<IdleSummary> RunAsync()
     {
-        var board = new TopicBoard(options.Topics);
-        // Small buffers: 10,000 connections here should not starve the broker of memory on the same box.
-        var connections = Enumerable.Range(0, options.Idle)
-            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024)
-            {
-                SourceAddress = options.SourceAddresses > 1 ? new IPAddress([127, 0, 0, (byte)(1 + i % options.SourceAddresses)]) : null,
-            })
-            .ToArray();
+        var url = options.SubscriberUrl ?? options.Url;
+        if (options.IdleWarmup > 0)
+        {
+            var warm = Connections(options.IdleWarmup);
+            await OpenAllAsync(warm);
+            await Connector.CloseAllAsync(warm);
+            // Tiered compilation recompiles hot methods in the background shortly after they turn hot.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        var connections = Connections(options.Idle);
         var before = ProcessStats.ResidentBytes(options.ServerPids);
         try
         {
-            var url = options.SubscriberUrl ?? options.Url;
             var opening = Stopwatch.StartNew();
-            await Connector.OpenAllAsync(connections, url, options.ConnectParallel,
-                s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
+            await OpenAllAsync(connections);
             var openSeconds = opening.Elapsed.TotalSeconds;
             var open = ProcessStats.ResidentBytes(options.ServerPids);
             progress.WriteLine($"{connections.Length} idle connections open; holding {options.Duration} s");
@@ -42,6 +43,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
             {
                 Url = url.ToString(),
                 Connections = connections.Length,
+                WarmupConnections = options.IdleWarmup,
                 Topics = options.NoSubscribe ? 0 : options.Topics,
                 OpenSeconds = openSeconds,
                 HeldSeconds = held.Elapsed.TotalSeconds,
@@ -61,4 +63,20 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
             await Connector.CloseAllAsync(connections);
         }
     }
+
+    // Small buffers: 10,000 connections here should not starve the broker of memory on the same box.
+    private Subscriber[] Connections(int count)
+    {
+        var board = new TopicBoard(options.Topics);
+        return Enumerable.Range(0, count)
+            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024)
+            {
+                SourceAddress = options.SourceAddresses > 1 ? new IPAddress([127, 0, 0, (byte)(1 + i % options.SourceAddresses)]) : null,
+            })
+            .ToArray();
+    }
+
+    private Task OpenAllAsync(Subscriber[] connections) =>
+        Connector.OpenAllAsync(connections, options.SubscriberUrl ?? options.Url, options.ConnectParallel,
+            s => options.NoSubscribe ? Task.CompletedTask : s.SubscribeAsync(Connector.ConnectTimeout));
 }

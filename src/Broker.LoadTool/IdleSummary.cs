@@ -6,6 +6,9 @@ internal sealed record IdleSummary
     public required string Url { get; init; }
     public required int Connections { get; init; }
     public required int Topics { get; init; }
+
+    /// <summary>Connections opened and closed before the "before" sample (--idle-warmup); 0 = a cold node.</summary>
+    public int WarmupConnections { get; init; }
     public required double HeldSeconds { get; init; }
 
     /// <summary>Seconds from the first connect until every connection was open (and subscribed), --connect-parallel at once.</summary>
@@ -30,7 +33,7 @@ internal sealed record IdleSummary
     public string ToText() => $"""
         idle: {Connections:N0} connections{(Topics > 0 ? $" subscribed over {Topics} topic(s)" : ", not subscribed")}, held {HeldSeconds:F0} s
           opened          in {OpenSeconds:F1} s: {OpenedPerSecond:N0} handshakes{(Topics > 0 ? " + subscribes" : "")} per second
-          server RSS      before {Mib(ServerRssBeforeBytes)}  all open {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
+          server RSS      before {Mib(ServerRssBeforeBytes)}{(WarmupConnections > 0 ? $" (after {WarmupConnections:N0} warm-up connections)" : " (cold node)")}  all open {Mib(ServerRssOpenBytes)}  end of hold {Mib(ServerRssEndBytes)}
           per connection  {(BytesPerConnection is { } b ? $"{b / 1024:F2} KiB" : "n/a (no --server-pid)")}
           disconnects     {Disconnects:N0} {string.Join("; ", DisconnectReasons)}
           load average    {LoadAverage:F1} (1 min, {Environment.ProcessorCount} cores)

@@ -20,6 +20,8 @@ internal sealed record LoadOptions
           --warmup S           seconds before measuring (default 3)
           --idle N             instead: open N idle subscribed connections, hold them --duration seconds, report memory
           --no-subscribe       with --idle: only open the connections (the cost of a connection without a subscription)
+          --idle-warmup W      with --idle: first open W connections the same way and close them, then sample RSS "before":
+                               code compiled and assemblies loaded once per process are not counted per connection (default 0)
           --server-pid PID,... the broker's process(es): RSS and CPU from /proc, summed (e.g. both nodes of a cluster)
           --connect-parallel P connections opened at once (default 64)
           --source-addresses K spread connections over K loopback source addresses 127.0.0.1..127.0.0.K, each with its own
@@ -57,6 +59,9 @@ internal sealed record LoadOptions
 
     public bool NoSubscribe { get; init; }
 
+    /// <summary>With --idle: connections opened and closed before the "before" RSS sample (one-time costs paid).</summary>
+    public int IdleWarmup { get; init; }
+
     public IReadOnlyList<int> ServerPids { get; init; } = [];
 
     public int ConnectParallel { get; init; } = 64;
@@ -92,6 +97,7 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = Number(name, Value()) },
                 "--idle" => options with { Idle = Int(name, Value(), 1) },
                 "--no-subscribe" => options with { NoSubscribe = true },
+                "--idle-warmup" => options with { IdleWarmup = Int(name, Value(), 0) },
                 "--server-pid" => options with { ServerPids = Value().Split(',').Select(pid => Int(name, pid, 1)).ToArray() },
                 "--connect-parallel" => options with { ConnectParallel = Int(name, Value(), 1) },
                 "--source-addresses" => options with

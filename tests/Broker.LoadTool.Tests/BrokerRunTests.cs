@@ -51,4 +51,19 @@ public sealed class BrokerRunTests
         Assert.True(summary.ServerRssOpenBytes > 0);
         Assert.NotNull(summary.BytesPerConnection);
     }
+
+    [Fact]
+    public async Task IdleRun_WithWarmup_OpensAndClosesTheWarmupFirstThenHoldsEveryConnection()
+    {
+        await using var broker = await BrokerProcess.StartAsync([]);
+        var options = LoadOptions.Parse(["--url", broker.WebSocketUri.ToString(), "--idle", "30", "--topics", "3",
+            "--idle-warmup", "20", "--duration", "1", "--server-pid", broker.ProcessId.ToString()]);
+
+        var summary = await new IdleRun(options, TextWriter.Null).RunAsync();
+
+        Assert.True(summary.Clean, summary.ToText());
+        Assert.Equal(30, summary.Connections);
+        Assert.Equal(20, summary.WarmupConnections);
+        Assert.Contains("after 20 warm-up connections", summary.ToText());
+    }
 }
