@@ -18,7 +18,7 @@ namespace Broker.Core.Shards;
 /// instead of each holding .NET's asynchronous receive state.
 /// </param>
 public sealed record ShardSettings(int Count, int MaxQueuedDeliveries, TimeSpan MaxFlushDelay, int Throughput,
-    bool SendOnShard, bool EpollReads = true)
+    bool SendOnShard, bool EpollReads)
 {
     /// <summary>Reads <c>broker.shards</c> from a configuration holding the <c>broker</c> root; errors name the key.</summary>
     public static ShardSettings Create(Config config)

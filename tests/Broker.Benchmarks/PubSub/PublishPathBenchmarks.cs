@@ -40,7 +40,7 @@ public class PublishPathBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("publish-path", "akka.loglevel = WARNING");
-        _shards = new ShardSet(new ShardSettings(2, 100_000, TimeSpan.FromMilliseconds(2), 32, SendOnShard: false));
+        _shards = new ShardSet(new ShardSettings(2, 100_000, TimeSpan.FromMilliseconds(2), 32, SendOnShard: false, EpollReads: false));
         var namespaces = new NamespaceTable(new NamespaceOptions("default", ">", AccessRule.Anyone, AccessRule.Anyone,
             new HistoryOptions(100, TimeSpan.FromHours(1)), Presence: false, JoinLeave: false), []);
         var router = new TopicRouter();

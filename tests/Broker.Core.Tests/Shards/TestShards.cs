@@ -8,7 +8,7 @@ internal static class TestShards
 {
     public static ShardSet Start(ActorSystem system, int count = 2, int maxQueuedDeliveries = 100_000)
     {
-        var shards = new ShardSet(new ShardSettings(count, maxQueuedDeliveries, TimeSpan.FromMilliseconds(2), 32, SendOnShard: false));
+        var shards = new ShardSet(new ShardSettings(count, maxQueuedDeliveries, TimeSpan.FromMilliseconds(2), 32, SendOnShard: false, EpollReads: false));
         shards.Register(system);
         system.RegisterOnTermination(shards.Dispose);
         return shards;

@@ -13,7 +13,8 @@ internal interface IReadinessTarget
 /// One epoll set and the thread that waits on it, for the sockets the broker reads itself (Linux on x64, where
 /// <c>struct epoll_event</c> is packed). A connection waits for data by arming its socket (one-shot, level-triggered: a
 /// socket armed while data is already there fires at once), and costs a slot here instead of .NET's per-socket
-/// asynchronous receive state (context, operation, event args and callbacks, about 0.65 KB on every idle connection).
+/// asynchronous receive state (operation, event args and callback, about 0.5 KB on every idle connection; the socket's
+/// context, which non-blocking mode makes, stays).
 /// The target runs on this thread: it receives without blocking and hands the bytes on, so it never waits.
 /// </summary>
 internal sealed partial class EpollReadiness

@@ -141,7 +141,7 @@ internal sealed class PlainListener : IConnectionListener
             HandToHttp(socket);
             return;
         }
-        var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot, added: true);
+        var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot);
         try
         {
             // Through the transport's writer: the same non-blocking send as every later flush, so the socket's

@@ -24,7 +24,6 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, I
     private readonly Socket _socket;
     private readonly EpollReadiness? _epoll;
     private int _slot;
-    private bool _added;
     private int _armed;
     private Action? _onReceiveWaited;
     // The read the pump waits for; completed on the thread that found the bytes (the pump only Tells its actor).
@@ -40,15 +39,14 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, I
     private bool _completed;
 
     /// <summary>
-    /// Reads <paramref name="socket"/>; with <paramref name="epoll"/>, waits through its <paramref name="slot"/> (in the set
-    /// already when <paramref name="added"/>), otherwise with zero-byte receives.
+    /// Reads <paramref name="socket"/>; with <paramref name="epoll"/>, waits through its <paramref name="slot"/> (the
+    /// listener added the socket to the set to wait for its first request), otherwise with zero-byte receives.
     /// </summary>
-    public SocketReader(Socket socket, EpollReadiness? epoll, int slot, bool added)
+    public SocketReader(Socket socket, EpollReadiness? epoll, int slot)
     {
         _socket = socket;
         _epoll = epoll;
         _slot = slot;
-        _added = added;
         epoll?.Retarget(slot, this);
     }
 
@@ -117,11 +115,9 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, I
     private void Arm(EpollReadiness epoll)
     {
         Volatile.Write(ref _armed, 1);
-        var added = _added;
-        _added = true;
         try
         {
-            epoll.Arm(_socket, _slot, added);
+            epoll.Arm(_socket, _slot, added: true);
         }
         catch when (Interlocked.Exchange(ref _armed, 0) == 0)
         {
@@ -229,7 +225,7 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, I
     public void Unregister()
     {
         if (_epoll is { } epoll && Interlocked.Exchange(ref _slot, -1) is var slot and >= 0)
-            epoll.Unregister(_socket, slot, _added);
+            epoll.Unregister(_socket, slot, added: true);
     }
 
     public override void Complete(Exception? exception = null)

@@ -14,13 +14,13 @@ internal sealed class SocketTransport : IDuplexPipe, IDisposable
     private readonly SocketWriter _output;
 
     /// <summary>The transport of <paramref name="socket"/>, waiting through <paramref name="epoll"/>'s <paramref name="slot"/> when given.</summary>
-    public SocketTransport(Socket socket, EpollReadiness? epoll = null, int slot = -1, bool added = false)
+    public SocketTransport(Socket socket, EpollReadiness? epoll = null, int slot = -1)
     {
         // Synchronous sends return at once instead of blocking the shard; receives and the rare waiting send are
         // asynchronous, which non-blocking mode does not change.
         socket.Blocking = false;
         _socket = socket;
-        _input = new SocketReader(socket, epoll, slot, added);
+        _input = new SocketReader(socket, epoll, slot);
         _output = new SocketWriter(socket);
     }
 
