@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using Broker.Protocol.Framing;
 
 namespace Broker.LoadTool;
@@ -97,6 +98,11 @@ internal sealed class Publisher : WsConnection
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The run is over.
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            // The broker closed this connection (e.g. for exceeding its publish rate): its reader reports why; a
+            // publisher that can no longer send stops instead of failing the run with a broken pipe.
         }
     }
 

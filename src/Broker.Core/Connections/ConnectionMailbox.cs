@@ -8,8 +8,8 @@ namespace Broker.Core.Connections;
 
 /// <summary>
 /// The connection actor's mailbox. Akka's default queue (a ConcurrentQueue) starts with a 32-slot segment, about 1 KB
-/// per actor, which an idle connection keeps for ever; this one allocates nothing until the first message and then a
-/// queue that grows with need. Its producers are few (the read pump, replies, timers; fan-out does not go through the
+/// per actor, which an idle connection keeps for ever; this one holds one waiting message in a field and allocates a
+/// queue only when more wait at once. Its producers are few (the read pump, replies, timers; fan-out does not go through the
 /// mailbox), so one uncontended lock per message costs less than the memory saved on every idle connection.
 /// Configured at <see cref="ConfigPath"/> (hocon/broker.hocon).
 /// </summary>
@@ -21,11 +21,15 @@ public sealed class ConnectionMailbox(ActorSystemSettings settings, Config confi
 
     public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new Queue();
 
-    /// <summary>An unbounded FIFO behind one lock, allocated on first use.</summary>
+    /// <summary>
+    /// An unbounded FIFO behind one lock (the queue's own monitor: no lock object per actor). One pending message, the
+    /// usual case, sits in a field; a queue is allocated only when several wait at once.
+    /// </summary>
     public sealed class Queue : IMessageQueue, IUnboundedMessageQueueSemantics
     {
-        private readonly Lock _lock = new();
-        private Queue<Envelope>? _envelopes;
+        private Envelope _first;
+        private bool _hasFirst;
+        private Queue<Envelope>? _more;
         private int _count;
 
         public bool HasMessages => Volatile.Read(ref _count) > 0;
@@ -34,9 +38,16 @@ public sealed class ConnectionMailbox(ActorSystemSettings settings, Config confi
 
         public void Enqueue(IActorRef receiver, Envelope envelope)
         {
-            lock (_lock)
+            lock (this)
             {
-                (_envelopes ??= new Queue<Envelope>(2)).Enqueue(envelope);
+                // The field is the head of the line: it takes a message only while nothing else waits.
+                if (_count == 0)
+                {
+                    _first = envelope;
+                    _hasFirst = true;
+                }
+                else
+                    (_more ??= new Queue<Envelope>(2)).Enqueue(envelope);
                 _count++;
             }
         }
@@ -45,9 +56,17 @@ public sealed class ConnectionMailbox(ActorSystemSettings settings, Config confi
         {
             if (Volatile.Read(ref _count) > 0)
             {
-                lock (_lock)
+                lock (this)
                 {
-                    if (_envelopes is not null && _envelopes.TryDequeue(out envelope))
+                    if (_hasFirst)
+                    {
+                        envelope = _first;
+                        _first = default;
+                        _hasFirst = false;
+                        _count--;
+                        return true;
+                    }
+                    if (_more is not null && _more.TryDequeue(out envelope))
                     {
                         _count--;
                         return true;

@@ -15,18 +15,22 @@ namespace Broker.Core.Connections;
 /// </summary>
 public sealed class DeliveryHoldBack
 {
-    private readonly List<Entry> _entries = [];
+    // Entries by value in an array (most connections hold one topic at a time): no list or entry object per connection.
+    private Entry[] _entries = new Entry[1];
+    private int _count;
 
     /// <summary>True while no topic is held or floored: the only check an ordinary delivery pays.</summary>
-    public bool IsEmpty => _entries.Count == 0;
+    public bool IsEmpty => _count == 0;
 
     /// <summary>Starts holding <paramref name="topic"/>'s live frames.</summary>
     public void Start(string topic)
     {
         var index = Find(topic);
         if (index >= 0)
-            _entries.RemoveAt(index);
-        _entries.Add(new Entry(topic));
+            RemoveAt(index);
+        if (_count == _entries.Length)
+            Array.Resize(ref _entries, _count * 2);
+        _entries[_count++] = new Entry { Topic = topic, Held = [] };
     }
 
     /// <summary>Holds or drops <paramref name="frame"/> when its topic is held or floored; false to deliver it now.</summary>
@@ -35,9 +39,9 @@ public sealed class DeliveryHoldBack
         var payload = frame.Payload.Span;
         if (!ServerMessageWriter.TryReadTopic(payload, out var topic))
             return false;
-        for (var i = 0; i < _entries.Count; i++)
+        for (var i = 0; i < _count; i++)
         {
-            var entry = _entries[i];
+            ref var entry = ref _entries[i];
             if (!Ascii.Equals(topic, entry.Topic))
                 continue;
             if (entry.Held is { } held)
@@ -47,7 +51,7 @@ public sealed class DeliveryHoldBack
             }
             if (ServerMessageWriter.TryReadMessageOffset(payload, out _, out var offset) && offset <= entry.Floor)
                 return true;
-            _entries.RemoveAt(i); // above the floor, or a reset: the seam is behind us
+            RemoveAt(i); // above the floor, or a reset: the seam is behind us
             return false;
         }
         return false;
@@ -63,7 +67,7 @@ public sealed class DeliveryHoldBack
         var index = Find(topic);
         if (index < 0 || _entries[index].Held is not { } frames)
             return [];
-        var entry = _entries[index];
+        ref var entry = ref _entries[index];
         entry.Held = null;
         entry.Floor = floor;
         var passed = new List<SharedFrame>(frames.Count);
@@ -76,7 +80,7 @@ public sealed class DeliveryHoldBack
                 passed.Add(frame);
         }
         if (lifted)
-            _entries.RemoveAt(index);
+            RemoveAt(index);
         return passed;
     }
 
@@ -85,15 +89,30 @@ public sealed class DeliveryHoldBack
     {
         var index = Find(topic);
         if (index >= 0)
-            _entries.RemoveAt(index);
+            RemoveAt(index);
     }
 
-    private int Find(string topic) => _entries.FindIndex(e => e.Topic == topic);
-
-    private sealed class Entry(string topic)
+    private int Find(string topic)
     {
-        public string Topic { get; } = topic;
-        public List<SharedFrame>? Held = [];
+        for (var i = 0; i < _count; i++)
+        {
+            if (_entries[i].Topic == topic)
+                return i;
+        }
+        return -1;
+    }
+
+    private void RemoveAt(int index)
+    {
+        _count--;
+        Array.Copy(_entries, index + 1, _entries, index, _count - index);
+        _entries[_count] = default;
+    }
+
+    private struct Entry
+    {
+        public string Topic;
+        public List<SharedFrame>? Held;
         public long Floor;
     }
 }

@@ -34,7 +34,7 @@ internal sealed class WebSocketSessions(
     /// <summary>
     /// Counts one more connection unless max-connections are open on the node or max-connections-per-ip from
     /// <paramref name="address"/> (the TCP peer; null when unknown, which only the node limit applies to); pair with
-    /// <see cref="RunAsync"/> or <see cref="Release"/>.
+    /// <see cref="RunAsync"/>, <see cref="Start"/> or <see cref="Release"/>.
     /// </summary>
     public Admission TryAdmit(IPAddress? address)
     {
@@ -77,25 +77,11 @@ internal sealed class WebSocketSessions(
 
     /// <summary>
     /// Starts an admitted connection and returns at once, so no task waits for it (memory per idle connection): once
-    /// its actor stopped and no longer touches the transport, the admission is released and <paramref name="ended"/> runs.
+    /// its actor stopped and no longer touches the transport, <paramref name="released"/> runs, which must
+    /// <see cref="Release"/> the admission. When this throws, the caller releases it.
     /// </summary>
     public void Start(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted,
-        IPAddress? address, Action ended)
-    {
-        try
-        {
-            Open(transport, abort, handler, accepted, () =>
-            {
-                Release(address);
-                ended();
-            });
-        }
-        catch
-        {
-            Release(address);
-            throw;
-        }
-    }
+        Action released) => Open(transport, abort, handler, accepted, released);
 
     private ConnectionSetup Open(IDuplexPipe transport, Action abort, IMessageHandler handler, HandshakeResult accepted,
         Action? released = null)

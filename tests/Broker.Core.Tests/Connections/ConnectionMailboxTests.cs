@@ -33,6 +33,35 @@ public class ConnectionMailboxTests
     }
 
     [Fact]
+    public void Queue_EnqueuesWhileOthersWait_StaysFirstInFirstOut()
+    {
+        // The first waiting message sits in a field, the rest in a queue: order must hold across the two.
+        var queue = new ConnectionMailbox.Queue();
+        var taken = new List<object>();
+        void Put(string message) => queue.Enqueue(ActorRefs.Nobody, new Envelope(message, ActorRefs.NoSender));
+        void Take()
+        {
+            Assert.True(queue.TryDequeue(out var envelope));
+            taken.Add(envelope.Message);
+        }
+
+        Put("a");
+        Put("b");
+        Take();
+        Put("c");
+        Take();
+        Put("d");
+        Take();
+        Take();
+        Put("e");
+        Take();
+
+        Assert.Equal(["a", "b", "c", "d", "e"], taken);
+        Assert.False(queue.TryDequeue(out _));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
     public void CleanUp_Pending_MovedToDeadLettersInOrder()
     {
         var queue = new ConnectionMailbox.Queue();

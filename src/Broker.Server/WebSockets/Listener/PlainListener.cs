@@ -157,13 +157,14 @@ internal sealed class PlainListener : IConnectionListener
         Interlocked.Increment(ref _sessions);
         void Ended()
         {
+            _takeover.Sessions.Release(address);
             transport.Dispose();
             Interlocked.Decrement(ref _sessions);
         }
         try
         {
             // Returns at once: nothing waits per connection; Ended runs when the actor let go of the transport.
-            _takeover.Sessions.Start(transport, transport.Abort, handler, accepted, address, Ended);
+            _takeover.Sessions.Start(transport, transport.Abort, handler, accepted, Ended);
         }
         catch
         {
@@ -195,7 +196,11 @@ internal sealed class PlainListener : IConnectionListener
                 var headLength = end.GetInteger();
                 for (var consumed = 0; consumed < headLength;)
                 {
-                    var received = socket.Receive(buffer, consumed, headLength - consumed, SocketFlags.None);
+                    var rest = buffer.AsSpan(consumed, headLength - consumed);
+                    var received = first is null ? socket.Receive(rest, SocketFlags.None, out var error)
+                        : NativeSocket.Receive(socket, rest, out error);
+                    if (error != SocketError.Success)
+                        throw new SocketException((int)error);
                     consumed += received > 0 ? received : throw new SocketException((int)SocketError.ConnectionReset);
                 }
             }
@@ -219,7 +224,7 @@ internal sealed class PlainListener : IConnectionListener
         {
             if (!await first.ArrivedAsync(HeadTimeout))
                 return 0;
-            var peeked = socket.Receive(buffer, 0, buffer.Length, SocketFlags.Peek, out var error);
+            var peeked = NativeSocket.Peek(socket, buffer, out var error);
             return error switch
             {
                 SocketError.Success => peeked,
@@ -274,8 +279,6 @@ internal sealed class PlainListener : IConnectionListener
         /// <summary>True once bytes (or the peer's close) arrived, false after <paramref name="timeout"/>.</summary>
         public async Task<bool> ArrivedAsync(TimeSpan timeout)
         {
-            // Non-blocking from here: the peek and the head's receives must not wait on a spurious wake-up.
-            _socket.Blocking = false;
             _armed = true;
             Epoll.Arm(_socket, Slot, added: false);
             using var timer = new CancellationTokenSource(timeout);
@@ -285,18 +288,7 @@ internal sealed class PlainListener : IConnectionListener
 
         public void OnReadable() => _arrived.TrySetResult(true);
 
-        /// <summary>Leaves the epoll set (the socket goes to HTTP, blocking again as Kestrel expects, or is closed).</summary>
-        public void Leave()
-        {
-            Epoll.Unregister(_socket, Slot, _armed);
-            try
-            {
-                _socket.Blocking = true;
-            }
-            catch (ObjectDisposedException)
-            {
-                // Closed: nothing to give back.
-            }
-        }
+        /// <summary>Leaves the epoll set (the socket goes to HTTP or is closed).</summary>
+        public void Leave() => Epoll.Unregister(_socket, Slot, _armed);
     }
 }

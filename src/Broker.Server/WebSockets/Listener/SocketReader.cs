@@ -161,7 +161,8 @@ internal sealed class SocketReader : PipeReader, IValueTaskSource<ReadResult>, I
     {
         result = default;
         MakeRoom(_buffer is null ? _socket.Available : 0);
-        var received = _socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out var error);
+        var received = _epoll is null ? _socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out var error)
+            : NativeSocket.Receive(_socket, _buffer.AsSpan(_end), out error);
         if (error == SocketError.WouldBlock)
         {
             if (_start == _end)

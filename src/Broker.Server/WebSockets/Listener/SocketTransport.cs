@@ -16,12 +16,15 @@ internal sealed class SocketTransport : IDuplexPipe, IDisposable
     /// <summary>The transport of <paramref name="socket"/>, waiting through <paramref name="epoll"/>'s <paramref name="slot"/> when given.</summary>
     public SocketTransport(Socket socket, EpollReadiness? epoll = null, int slot = -1)
     {
-        // Synchronous sends return at once instead of blocking the shard; receives and the rare waiting send are
-        // asynchronous, which non-blocking mode does not change.
-        socket.Blocking = false;
+        // Receives and sends must return at once instead of blocking the shard (or the epoll thread). With the epoll
+        // set each call says so itself (NativeSocket), and the socket stays without .NET's asynchronous context until
+        // a send has to wait; otherwise the socket is made non-blocking.
+        var native = epoll is not null;
+        if (!native)
+            socket.Blocking = false;
         _socket = socket;
         _input = new SocketReader(socket, epoll, slot);
-        _output = new SocketWriter(socket);
+        _output = new SocketWriter(socket, native);
     }
 
     public PipeReader Input => _input;

@@ -9,9 +9,10 @@ namespace Broker.Server.WebSockets.Listener;
 /// send and returned once the send completed, so an idle connection holds none. One writer, one flush at a time, and no
 /// writes while a flush is pending: the connection outbox works that way (it queues frames until the flush completed).
 /// A flush is one non-blocking send made on the flushing (shard) thread; only what the socket's buffer cannot take waits
-/// for it to become writable.
+/// for it to become writable. <paramref name="native"/>: the send is <see cref="NativeSocket.Send"/> on a socket left
+/// blocking, otherwise .NET's on a non-blocking socket.
 /// </summary>
-internal sealed class SocketWriter(Socket socket) : PipeWriter
+internal sealed class SocketWriter(Socket socket, bool native) : PipeWriter
 {
     private const int FirstBufferBytes = 4096;
 
@@ -39,8 +40,9 @@ internal sealed class SocketWriter(Socket socket) : PipeWriter
         if (_written == 0)
             return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: _completed));
         _sending = true;
-        // The socket is non-blocking (SocketTransport): this send returns at once, almost always having taken it all.
-        var sent = socket.Send(_buffer!, 0, _written, SocketFlags.None, out var error);
+        // Non-blocking (SocketTransport): this send returns at once, almost always having taken it all.
+        var sent = native ? NativeSocket.Send(socket, _buffer.AsSpan(0, _written), out var error)
+            : socket.Send(_buffer!, 0, _written, SocketFlags.None, out error);
         if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
             Sent();
