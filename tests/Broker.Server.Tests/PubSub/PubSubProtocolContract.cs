@@ -197,8 +197,11 @@ public abstract class PubSubProtocolContract
         await publisher.PublishAsync("news.lobby", "4");
 
         Assert.Equal([("chat.lobby", 1L, 1), ("chat.lobby", 2L, 3)], [Message(await star.ReceiveAsync()), Message(await star.ReceiveAsync())]);
-        Assert.Equal([("chat.lobby", 1L, 1), ("chat.eu.lobby", 1L, 2), ("chat.lobby", 2L, 3)],
-            [Message(await rest.ReceiveAsync()), Message(await rest.ReceiveAsync()), Message(await rest.ReceiveAsync())]);
+        // Order is promised per topic only: on Redis a topic first seen through a pattern may arrive after a later
+        // publish to another topic (failed once that way under load).
+        var received = new[] { Message(await rest.ReceiveAsync()), Message(await rest.ReceiveAsync()), Message(await rest.ReceiveAsync()) };
+        Assert.Equal([("chat.lobby", 1L, 1), ("chat.lobby", 2L, 3)], received.Where(m => m.Topic == "chat.lobby"));
+        Assert.Equal([("chat.eu.lobby", 1L, 2)], received.Where(m => m.Topic == "chat.eu.lobby"));
     }
 
     [Fact]
