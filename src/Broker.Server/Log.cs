@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Cannot accept connections ({Error}: {Reason}); retrying in {Delay}")]
     public static partial void AcceptFailed(ILogger logger, string error, string reason, TimeSpan delay);
 
+    [LoggerMessage(7, LogLevel.Warning, "Not accepting connections: {Held} sockets open under an open-file limit of {Limit}, {Reserve} descriptors kept free for the process; accepting again as connections close")]
+    public static partial void DescriptorsSpent(ILogger logger, int held, long limit, int reserve);
+
     [LoggerMessage(6, LogLevel.Warning, "Handshake from {Address} failed; connection closed")]
     public static partial void HandshakeFailed(ILogger logger, Exception exception, string? address);
 

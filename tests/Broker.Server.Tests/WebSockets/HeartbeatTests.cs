@@ -43,7 +43,8 @@ public sealed class HeartbeatTests
         for (var i = 0; i < 50; i++)
         {
             var frame = await client.ReadFrameAsync();
-            Assert.Equal(0x9, frame!.OpCode);
+            Assert.True(frame!.OpCode == 0x9,
+                $"ping {i}: opcode {frame.OpCode}{(frame.OpCode == 0x8 ? $", Close {frame.CloseCode}" : "")}");
             await client.SendFrameAsync(0xA, frame.Payload);
         }
         await client.SendFrameAsync(0x2, [42]);

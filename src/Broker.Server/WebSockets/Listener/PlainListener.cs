@@ -14,7 +14,8 @@ namespace Broker.Server.WebSockets.Listener;
 /// consumed): a WebSocket handshake the broker takes (<see cref="WebSocketTakeover"/>) is answered here and the socket
 /// goes to a connection actor on a <see cref="SocketTransport"/>, with no Kestrel connection behind it; everything
 /// else (other requests, refused or partly arrived handshakes, silence) goes to Kestrel's HTTP untouched, through
-/// <see cref="AcceptAsync"/>.
+/// <see cref="AcceptAsync"/>. It never takes the process's last descriptors (<see cref="DescriptorBudget"/>): at the
+/// budget new connections wait in the backlog until one closes.
 /// </summary>
 internal sealed class PlainListener : IConnectionListener
 {
@@ -23,6 +24,9 @@ internal sealed class PlainListener : IConnectionListener
     // Out of file descriptors (or socket memory) the connection stays in the backlog; accepting again at once would spin.
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
+    // Waiting for descriptors, the loop wakes on every close it sees; this also catches a limit raised at run time.
+    private static readonly TimeSpan RoomRecheck = TimeSpan.FromSeconds(1);
+    private const long SpentLogInterval = 10_000; // ms: a node at its budget says so, without a line per close
 
     private readonly Socket _socket;
     private readonly WebSocketTakeover _takeover;
@@ -33,8 +37,14 @@ internal sealed class PlainListener : IConnectionListener
     private readonly Channel<ConnectionContext> _forHttp =
         Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _accepting;
+    private readonly DescriptorBudget? _budget = DescriptorBudget.Create();
+    private readonly SemaphoreSlim _room = new(0);
     private volatile bool _unbound;
     private int _sessions;
+    // Sockets accepted and not yet closed or handed to Kestrel, and whether the accept loop waits for one to go.
+    private int _held;
+    private int _waitingForRoom;
+    private long _spentLoggedAt = long.MinValue / 2;
 
     public PlainListener(Socket socket, EndPoint endPoint, WebSocketTakeover takeover, SocketConnectionContextFactory http,
         EpollReadiness? epoll, TimeSpan drainTimeout, ILogger logger)
@@ -90,6 +100,7 @@ internal sealed class PlainListener : IConnectionListener
     {
         while (!_unbound)
         {
+            await WaitForRoomAsync();
             Socket accepted;
             try
             {
@@ -110,8 +121,40 @@ internal sealed class PlainListener : IConnectionListener
                 await Task.Delay(AcceptRetryDelay);
                 continue;
             }
+            Interlocked.Increment(ref _held);
             _ = ServeAsync(accepted);
         }
+    }
+
+    // At the descriptor budget, the next connection waits in the backlog until one of ours closes.
+    private async Task WaitForRoomAsync()
+    {
+        if (_budget is null)
+            return;
+        while (!_unbound)
+        {
+            Volatile.Write(ref _waitingForRoom, 1);
+            var held = Volatile.Read(ref _held);
+            if (!_budget.IsSpent(held, out var limit))
+            {
+                Volatile.Write(ref _waitingForRoom, 0);
+                return;
+            }
+            if (Environment.TickCount64 - _spentLoggedAt >= SpentLogInterval)
+            {
+                _spentLoggedAt = Environment.TickCount64;
+                Log.DescriptorsSpent(_logger, held, limit, DescriptorBudget.Reserve(limit));
+            }
+            await _room.WaitAsync(RoomRecheck);
+        }
+    }
+
+    // A socket this listener accepted was closed or handed to Kestrel: once per accepted socket.
+    private void LetGo()
+    {
+        Interlocked.Decrement(ref _held);
+        if (Interlocked.Exchange(ref _waitingForRoom, 0) == 1)
+            _room.Release();
     }
 
     private async Task ServeAsync(Socket socket)
@@ -133,12 +176,14 @@ internal sealed class PlainListener : IConnectionListener
                 Log.HandshakeFailed(_logger, e, address?.ToString());
             first?.Leave();
             socket.Dispose();
+            LetGo();
             return;
         }
         if (taken is not var (accepted, handler))
         {
             first?.Leave();
             HandToHttp(socket);
+            LetGo(); // Kestrel's now: HTTP connections take their descriptors from the reserve
             return;
         }
         var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot);
@@ -152,6 +197,7 @@ internal sealed class PlainListener : IConnectionListener
         {
             _takeover.Sessions.Release(address);
             transport.Dispose();
+            LetGo();
             return;
         }
         Interlocked.Increment(ref _sessions);
@@ -159,6 +205,7 @@ internal sealed class PlainListener : IConnectionListener
         {
             _takeover.Sessions.Release(address);
             transport.Dispose();
+            LetGo();
             Interlocked.Decrement(ref _sessions);
         }
         try
