@@ -82,8 +82,12 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         var db = _direct.GetDatabase();
         var first = await db.KeyTimeToLiveAsync(Key);
 
-        // Without renewal the time to live only falls; a renewal resets it to heartbeat-timeout (3 s).
-        await Eventually.TrueAsync(async () => await db.KeyTimeToLiveAsync(Key) > first, Bound, "the lease renewed");
+        // Without renewal the time to live only falls; a renewal resets it to heartbeat-timeout (3 s). Read right after
+        // the acquire it may already be the full 3 s (the same millisecond), which a renewal cannot exceed: so wait until
+        // it has fallen below a reading, then for it to rise above that reading.
+        TimeSpan? low = null;
+        await Eventually.TrueAsync(async () => (low = await db.KeyTimeToLiveAsync(Key)) < first, Bound, "the time to live fell");
+        await Eventually.TrueAsync(async () => await db.KeyTimeToLiveAsync(Key) > low, Bound, "the lease renewed");
         Assert.Equal("holder:4053", (string?)await db.StringGetAsync(Key));
         Assert.True(holder.CheckLease());
     }

@@ -5,7 +5,7 @@ namespace Broker.Server.WebSockets.Listener;
 /// <summary>
 /// How many sockets the accept loop may hold open under the process's open-file limit (Linux). A process left at its
 /// limit dies: the runtime itself sometimes needs a descriptor, and failing to get one ended a node with "Out of memory."
-/// after a few minutes at its limit. So the loop stops accepting while the sockets it holds, plus the descriptors the
+/// within a minute at its limit. So the loop stops accepting while the sockets it holds, plus the descriptors the
 /// process had when the listener started, would leave fewer than a reserve free (1/32 of the limit, 16 to 512): the
 /// runtime, HTTP connections handed to Kestrel, Redis and the cluster take theirs from it. The soft limit is read on
 /// every check, so a limit lowered at run time (prlimit) takes effect at once.

@@ -106,27 +106,13 @@ internal sealed partial class EpollReadiness
         }
     }
 
-    // epoll_ctl on the socket's descriptor, holding the descriptor open meanwhile: a socket closed under us must not
-    // let the call reach a newer socket that reused its number. Null when the socket is closed already.
+    // epoll_ctl on the socket's descriptor, held open meanwhile (HeldDescriptor). Null when the socket is closed already.
     private int? Control(Socket socket, int operation, ref Event change)
     {
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return EpollCtl(_epoll, operation, (int)handle.DangerousGetHandle(), ref change) == 0 ? 0
-                : Marshal.GetLastPInvokeError();
-        }
-        catch (ObjectDisposedException)
-        {
+        using var descriptor = HeldDescriptor.Take(socket);
+        if (descriptor.IsClosed)
             return null;
-        }
-        finally
-        {
-            if (added)
-                handle.DangerousRelease();
-        }
+        return EpollCtl(_epoll, operation, descriptor.Number, ref change) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     private void Loop()

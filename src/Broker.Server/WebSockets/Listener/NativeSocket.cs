@@ -27,44 +27,32 @@ internal static unsafe partial class NativeSocket
     public static int Send(Socket socket, ReadOnlySpan<byte> bytes, out SocketError error) =>
         Call(socket, bytes, DontWait | NoSignal, send: true, out error);
 
-    // The call holds the descriptor open, so a socket closed meanwhile cannot let it reach a newer socket that reused
-    // the number; a closed socket reports OperationAborted like .NET's own calls on a disposed socket.
+    // A closed socket reports OperationAborted, like .NET's own calls on a disposed socket.
     private static int Call(Socket socket, ReadOnlySpan<byte> bytes, int flags, bool send, out SocketError error)
     {
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            fixed (byte* pointer = bytes)
-            {
-                while (true)
-                {
-                    var done = send ? SendTo(fd, pointer, (nuint)bytes.Length, flags)
-                        : Recv(fd, pointer, (nuint)bytes.Length, flags);
-                    if (done >= 0)
-                    {
-                        error = SocketError.Success;
-                        return (int)done;
-                    }
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Interrupted)
-                        continue;
-                    error = Map(errno);
-                    return -1;
-                }
-            }
-        }
-        catch (ObjectDisposedException)
+        using var descriptor = HeldDescriptor.Take(socket);
+        if (descriptor.IsClosed)
         {
             error = SocketError.OperationAborted;
             return -1;
         }
-        finally
+        fixed (byte* pointer = bytes)
         {
-            if (added)
-                handle.DangerousRelease();
+            while (true)
+            {
+                var done = send ? SendTo(descriptor.Number, pointer, (nuint)bytes.Length, flags)
+                    : Recv(descriptor.Number, pointer, (nuint)bytes.Length, flags);
+                if (done >= 0)
+                {
+                    error = SocketError.Success;
+                    return (int)done;
+                }
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == Interrupted)
+                    continue;
+                error = Map(errno);
+                return -1;
+            }
         }
     }
 

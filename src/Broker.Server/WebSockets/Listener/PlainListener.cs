@@ -187,6 +187,15 @@ internal sealed class PlainListener : IConnectionListener
             return;
         }
         var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot);
+        // Counted from here (shutdown waits for it); Ended is its one way out, whichever step fails.
+        Interlocked.Increment(ref _sessions);
+        void Ended()
+        {
+            _takeover.Sessions.Release(address);
+            transport.Dispose();
+            LetGo();
+            Interlocked.Decrement(ref _sessions);
+        }
         try
         {
             // Through the transport's writer: the same non-blocking send as every later flush, so the socket's
@@ -195,18 +204,8 @@ internal sealed class PlainListener : IConnectionListener
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _takeover.Sessions.Release(address);
-            transport.Dispose();
-            LetGo();
+            Ended();
             return;
-        }
-        Interlocked.Increment(ref _sessions);
-        void Ended()
-        {
-            _takeover.Sessions.Release(address);
-            transport.Dispose();
-            LetGo();
-            Interlocked.Decrement(ref _sessions);
         }
         try
         {
