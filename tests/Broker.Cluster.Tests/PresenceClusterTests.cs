@@ -71,12 +71,13 @@ public sealed class PresenceClusterTests(ClusterFixture fixture)
             Assert.Equal(room, e.GetProperty("topic").GetString());
             events.Add((e.GetProperty("type").GetString()!, e.GetProperty("client").GetString()!));
         }
-        // Each step was acked before the next was sent, so Redis saw them in this order and so does the watcher.
-        var (first, second) = (events[0].Client, events[1].Client);
-        Assert.NotEqual(first, second);
-        Assert.Equal(
-            [("join", first), ("join", second), ("leave", first), ("join", first), ("leave", second), ("leave", first)],
-            events);
+        // Joins and leaves go to Redis without waiting (docs/architecture.md "Presence"), so two nodes' events may
+        // reach it in either order; one client's come from one connection in order, and so reach the watcher.
+        var byClient = events.GroupBy(e => e.Client).Select(g => g.Select(e => e.Type).ToArray())
+            .OrderBy(types => types.Length).ToArray();
+        Assert.Equal(2, byClient.Length);
+        Assert.Equal(["join", "leave"], byClient[0]);
+        Assert.Equal(["join", "leave", "join", "leave"], byClient[1]);
         await using var observer = await BrokerClient.ConnectAsync(cluster.Nodes[2].WebSocketUri);
         Assert.Equal((1L, 0L), await observer.PresenceStatsAsync(room)); // the watcher itself
     }
