@@ -21,7 +21,7 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
     public async Task<LoadSummary> RunAsync()
     {
         _subscribers = Enumerable.Range(0, options.Subscribers)
-            .Select(i => new Subscriber(i % options.Topics, _board, _window, receiveBufferBytes: 64 * 1024))
+            .Select(i => new Subscriber(i % options.Topics, _board, _window, receiveBufferBytes: 64 * 1024, options.SubscriberEpoll))
             .ToArray();
         foreach (var subscriber in _subscribers)
             _board.SetProbe(subscriber.Topic, subscriber);

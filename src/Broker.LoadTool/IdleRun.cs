@@ -69,7 +69,7 @@ internal sealed class IdleRun(LoadOptions options, TextWriter progress)
     {
         var board = new TopicBoard(options.Topics);
         return Enumerable.Range(0, count)
-            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024)
+            .Select(i => new Subscriber(i % options.Topics, board, window: null, receiveBufferBytes: 1024, options.SubscriberEpoll)
             {
                 SourceAddress = options.SourceAddresses > 1 ? new IPAddress([127, 0, 0, (byte)(1 + i % options.SourceAddresses)]) : null,
             })

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Broker.Sockets;
 
 namespace Broker.LoadTool;
 
@@ -26,6 +27,8 @@ internal sealed record LoadOptions
           --connect-parallel P connections opened at once (default 64)
           --source-addresses K spread connections over K loopback source addresses 127.0.0.1..127.0.0.K, each with its own
                                ephemeral ports (default 1; more than ~28,000 connections to one port need K > 1)
+          --async-reads        subscribers read with .NET's asynchronous receives, not the tool's epoll thread (Linux x64)
+                               (compares the tool's own cost; elsewhere they always do)
           --json               print the summary as one JSON object
           --report PATH        also write PATH.json (summary + per-second timeline) and PATH.svg (latency and throughput chart)
         usage: Broker.LoadTool --sweep-chart OUT.svg RUN.json...   latency vs throughput across runs (measure.sh --sweep)
@@ -69,6 +72,12 @@ internal sealed record LoadOptions
     /// <summary>Loopback source addresses (127.0.0.1 up to 127.0.0.K) the connections are spread over.</summary>
     public int SourceAddresses { get; init; } = 1;
 
+    /// <summary>Subscribers read with .NET's asynchronous receives even where the epoll thread is there.</summary>
+    public bool AsyncReads { get; init; }
+
+    /// <summary>Where subscribers read: the process's epoll set, or null for asynchronous receives.</summary>
+    public EpollReadiness? SubscriberEpoll => AsyncReads ? null : EpollReadiness.Shared;
+
     public bool Json { get; init; }
 
     /// <summary>Path prefix for the run's JSON and SVG report; null = none.</summary>
@@ -106,6 +115,7 @@ internal sealed record LoadOptions
                         ? count
                         : throw new ArgumentException($"{name} must be at most 254 (127.0.0.1 to 127.0.0.254)"),
                 },
+                "--async-reads" => options with { AsyncReads = true },
                 "--json" => options with { Json = true },
                 "--report" => options with { Report = Value() },
                 _ => throw new ArgumentException($"unknown option {name}"),

@@ -47,12 +47,16 @@ internal sealed record LoadSummary
     public bool Clean => Missing == 0 && Gaps == 0 && Duplicates == 0 && OutOfOrder == 0 && Unacked == 0 && Errors == 0
         && Disconnects == 0;
 
+    // No samples: nothing published in the measured window arrived by the end (the broker fell that far behind).
+    private string LatencyText => LatencySamples == 0 ? "none arrived of the publishes in the measured window"
+        : $"p50 {LatencyP50Ms:F2}  p99 {LatencyP99Ms:F2}  p99.9 {LatencyP999Ms:F2}  max {LatencyMaxMs:F2}  ({LatencySamples:N0} samples)";
+
     public string ToText() => $"""
         fan-out: {Publishers} publisher(s) -> {Subscribers} subscriber(s) over {Topics} topic(s), {Size}-byte data, rate {(Rate > 0 ? $"{Rate:N0}/s" : "max")}
           measured        {MeasuredSeconds:F1} s
           deliveries/s    {DeliveriesPerSecond:N0}
           publishes/s     {PublishesPerSecond:N0}
-          latency ms      p50 {LatencyP50Ms:F2}  p99 {LatencyP99Ms:F2}  p99.9 {LatencyP999Ms:F2}  max {LatencyMaxMs:F2}  ({LatencySamples:N0} samples)
+          latency ms      {LatencyText}
           published       {Published:N0} acked, {Unacked:N0} unanswered
           delivered       {Delivered:N0} of {Expected:N0} expected, missing {Missing:N0}
           offsets         gaps {Gaps:N0}  duplicates {Duplicates:N0}  out-of-order {OutOfOrder:N0}

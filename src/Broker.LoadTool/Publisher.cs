@@ -37,7 +37,7 @@ internal sealed class Publisher : WsConnection
     /// <param name="rate">Publishes per second for this publisher; 0 sends as fast as the window and the lag allow.</param>
     public Publisher(int[] topics, TopicBoard board, int dataBytes, double rate, int window, long maxLag,
         ConcurrentDictionary<string, long> errorCodes)
-        : base(receiveBufferBytes: 16 * 1024)
+        : base(receiveBufferBytes: 16 * 1024, epoll: null) // sends much and may wait for room: asynchronous
     {
         _topics = topics;
         _board = board;

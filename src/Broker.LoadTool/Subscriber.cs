@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Broker.Protocol.Framing;
+using Broker.Sockets;
 
 namespace Broker.LoadTool;
 
@@ -9,8 +10,8 @@ namespace Broker.LoadTool;
 /// protocol promises each offset once, in order) and records publish→deliver latency from the stamp in the data.
 /// Counters are written by the receive loop only and read by the reporter.
 /// </summary>
-internal sealed class Subscriber(int topic, TopicBoard board, MeasureWindow? window, int receiveBufferBytes)
-    : WsConnection(receiveBufferBytes)
+internal sealed class Subscriber(int topic, TopicBoard board, MeasureWindow? window, int receiveBufferBytes,
+    EpollReadiness? epoll) : WsConnection(receiveBufferBytes, epoll)
 {
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _received;

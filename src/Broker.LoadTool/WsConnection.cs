@@ -6,28 +6,43 @@ using System.Text;
 using Broker.Protocol;
 using Broker.Protocol.Framing;
 using Broker.Protocol.Handshake;
+using Broker.Sockets;
 
 namespace Broker.LoadTool;
 
 /// <summary>
 /// One client WebSocket over a raw TCP socket: the RFC 6455 §4.1 opening handshake, masked frames out, server frames in
-/// through the project's <see cref="MessageReader"/>. A receive loop answers pings and the closing handshake and hands
-/// every data message to the subclass; a ClientWebSocket per connection would spend the shared CPU on the client.
+/// through the project's <see cref="MessageReader"/>. Reading answers pings and the closing handshake and hands every
+/// data message to the subclass; a ClientWebSocket per connection would spend the shared CPU on the client.
+/// With an epoll set (<see cref="EpollReadiness"/>), the set's thread reads: the socket stays blocking and without .NET's
+/// asynchronous context (whose own epoll would wake a second thread for every delivery), one <c>recv</c> per wake-up
+/// (.NET's receive loop makes two, the second finding nothing). Without one, an asynchronous receive loop reads.
 /// </summary>
-internal abstract class WsConnection
+internal abstract class WsConnection : IReadinessTarget
 {
     private const int MaxMessageBytes = 16 * 1024 * 1024;
+    private const string PeerGone = "server closed TCP without a Close frame";
 
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
     private readonly MessageReader _reader = new(new MessageReaderOptions(MaxMessageBytes, RequireMaskedFrames: false));
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly EpollReadiness? _epoll;
+    private int _slot = -1;
+    // The handshake the epoll thread is reading the response to (its key and who waits); null once open.
+    private (string Key, TaskCompletionSource Opened)? _opening;
     private byte[] _receive;
     private int _filled;
     private uint _maskState = (uint)Random.Shared.Next() | 1;
     private volatile bool _closing;
 
-    protected WsConnection(int receiveBufferBytes) => _receive = new byte[receiveBufferBytes];
+    /// <param name="receiveBufferBytes">The receive buffer's first size (it grows for a larger frame).</param>
+    /// <param name="epoll">Reads on this set's thread; null for an asynchronous receive loop.</param>
+    protected WsConnection(int receiveBufferBytes, EpollReadiness? epoll)
+    {
+        _receive = new byte[receiveBufferBytes];
+        _epoll = epoll;
+    }
 
     /// <summary>Why the connection ended without the tool asking for it (a Close code, EOF, a socket or protocol error); null while fine.</summary>
     public string? Disconnect { get; private set; }
@@ -40,28 +55,33 @@ internal abstract class WsConnection
     {
         if (SourceAddress is { } source)
             _socket.Bind(new IPEndPoint(source, 0));
-        await _socket.ConnectAsync(url.Host, url.Port, cancel);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await _socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cancel);
-
-        var headerEnd = -1;
-        while (headerEnd < 0)
+        var request = Encoding.ASCII.GetBytes(
+            $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        if (_epoll is { } epoll)
         {
-            if (_filled == _receive.Length)
-                throw new IOException("handshake response headers too large");
+            // Blocking calls keep the socket without an asynchronous context; on loopback, with the connector's bounded
+            // parallelism, they return at once. The response is read on the epoll thread like every later frame.
+            _socket.Connect(url.Host, url.Port);
+            _socket.Send(request);
+            var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _opening = (key, opened);
+            _slot = epoll.Register(this);
+            epoll.Watch(_socket, _slot);
+            await opened.Task.WaitAsync(cancel);
+            return;
+        }
+        await _socket.ConnectAsync(url.Host, url.Port, cancel);
+        await _socket.SendAsync(request, SocketFlags.None, cancel);
+        do
+        {
             var read = await _socket.ReceiveAsync(_receive.AsMemory(_filled), SocketFlags.None, cancel);
             if (read == 0)
                 throw new IOException("connection closed during the handshake");
             _filled += read;
-            headerEnd = _receive.AsSpan(0, _filled).IndexOf("\r\n\r\n"u8);
         }
-        CheckHandshakeResponse(Encoding.ASCII.GetString(_receive, 0, headerEnd), key);
-        // Frames the server sent right after the 101 stay in the buffer for the receive loop.
-        var frameStart = headerEnd + 4;
-        _filled -= frameStart;
-        Buffer.BlockCopy(_receive, frameStart, _receive, 0, _filled);
+        while (!TakeHandshakeResponse(key));
         _ = ReceiveLoopAsync();
     }
 
@@ -85,6 +105,7 @@ internal abstract class WsConnection
             }
         }
         _closing = true;
+        Unwatch();
         _socket.Dispose();
     }
 
@@ -109,7 +130,9 @@ internal abstract class WsConnection
         {
             while (!frames.IsEmpty)
             {
-                var sent = await _socket.SendAsync(frames, SocketFlags.None);
+                // With the epoll set the socket is blocking: a subscriber sends a command, pongs and a Close, which
+                // its empty send buffer takes at once.
+                var sent = _epoll is null ? await _socket.SendAsync(frames, SocketFlags.None) : _socket.Send(frames.Span);
                 frames = frames[sent..];
             }
         }
@@ -133,6 +156,24 @@ internal abstract class WsConnection
         return (int)x;
     }
 
+    // True once the buffer holds the whole response head (checked, then dropped: frames the server sent right after
+    // the 101 stay for reading); false while more is to come.
+    private bool TakeHandshakeResponse(string key)
+    {
+        var headerEnd = _receive.AsSpan(0, _filled).IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0)
+        {
+            if (_filled == _receive.Length)
+                throw new IOException("handshake response headers too large");
+            return false;
+        }
+        CheckHandshakeResponse(Encoding.ASCII.GetString(_receive, 0, headerEnd), key);
+        var frameStart = headerEnd + 4;
+        _filled -= frameStart;
+        Buffer.BlockCopy(_receive, frameStart, _receive, 0, _filled);
+        return true;
+    }
+
     private static void CheckHandshakeResponse(string head, string key)
     {
         var lines = head.Split("\r\n");
@@ -154,25 +195,91 @@ internal abstract class WsConnection
             {
                 if (_filled > 0 && HandleBuffered())
                     return;
-                if (_filled == _receive.Length)
-                    Array.Resize(ref _receive, _receive.Length * 2); // one frame larger than the buffer
+                GrowIfFull();
                 var read = await _socket.ReceiveAsync(_receive.AsMemory(_filled), SocketFlags.None);
                 if (read == 0)
                 {
-                    Fail("server closed TCP without a Close frame");
+                    Fail(PeerGone);
                     return;
                 }
                 _filled += read;
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or WebSocketProtocolException)
+        catch (Exception e) when (IsReadFailure(e))
         {
-            Fail(e is WebSocketProtocolException p ? $"protocol error {p.Status}: {p.Message}" : e.Message);
+            Fail(Describe(e));
         }
         finally
         {
             _ended.TrySetResult();
         }
+    }
+
+    // On the epoll thread: one receive, then every whole message it completed.
+    void IReadinessTarget.OnReadable()
+    {
+        if (_slot < 0)
+            return; // a wake-up taken from the kernel before the socket left the set
+        string? failure = null;
+        try
+        {
+            if (_opening is null)
+                GrowIfFull();
+            var read = NativeSocket.Receive(_socket, _receive.AsSpan(_filled), out var error);
+            if (error == SocketError.WouldBlock)
+                return;
+            if (error != SocketError.Success)
+                throw new SocketException((int)error);
+            if (read == 0)
+            {
+                failure = _opening is null ? PeerGone : "connection closed during the handshake";
+            }
+            else
+            {
+                _filled += read;
+                if (_opening is (var key, var opened))
+                {
+                    if (!TakeHandshakeResponse(key))
+                        return;
+                    _opening = null;
+                    opened.TrySetResult();
+                }
+                if (!HandleBuffered())
+                    return;
+            }
+        }
+        catch (Exception e)
+        {
+            // Anything: a connection left in the set after a failure would wake the shared thread for ever.
+            failure = Describe(e);
+        }
+        // Read to the end: the server's Close, EOF or an error.
+        Unwatch();
+        if (_opening is (_, var pending))
+            pending.TrySetException(new IOException(failure));
+        else if (failure is not null)
+            Fail(failure);
+        _ended.TrySetResult();
+    }
+
+    // Leaves the epoll set once (the reader at the end of the stream, or CloseAsync), before the socket is closed.
+    private void Unwatch()
+    {
+        if (_epoll is { } epoll && Interlocked.Exchange(ref _slot, -1) is var slot and >= 0)
+            epoll.Unregister(_socket, slot, added: true);
+    }
+
+    private static bool IsReadFailure(Exception e) =>
+        e is SocketException or ObjectDisposedException or IOException or WebSocketProtocolException;
+
+    private static string Describe(Exception e) =>
+        e is WebSocketProtocolException p ? $"protocol error {p.Status}: {p.Message}" : e.Message;
+
+    // One frame larger than the buffer: double it.
+    private void GrowIfFull()
+    {
+        if (_filled == _receive.Length)
+            Array.Resize(ref _receive, _receive.Length * 2);
     }
 
     // Handles every whole message in the buffer and keeps the unparsed tail; true once the server's Close arrived.

@@ -14,6 +14,7 @@ using Broker.Server.PubSub;
 using Broker.Server.Cluster;
 using Broker.Server.WebSockets;
 using Broker.Server.WebSockets.Listener;
+using Broker.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;

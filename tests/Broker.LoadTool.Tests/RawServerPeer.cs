@@ -26,8 +26,8 @@ internal sealed class RawServerPeer : IAsyncDisposable
 
     public Uri Url => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/ws");
 
-    /// <summary>Accepts the connection and answers its handshake with a correct 101.</summary>
-    public async Task AcceptAsync()
+    /// <summary>Accepts the connection and answers its handshake with a 101: correct, or with <paramref name="acceptKey"/>.</summary>
+    public async Task AcceptAsync(string? acceptKey = null)
     {
         _socket = await _listener.AcceptSocketAsync().WaitAsync(Timeout);
         int end;
@@ -39,7 +39,7 @@ internal sealed class RawServerPeer : IAsyncDisposable
         _filled -= end + 4;
         Buffer.BlockCopy(_buffer, end + 4, _buffer, 0, _filled);
         var response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Accept: {AcceptKey.Compute(key)}\r\n\r\n";
+            + $"Sec-WebSocket-Accept: {acceptKey ?? AcceptKey.Compute(key)}\r\n\r\n";
         await _socket.SendAsync(Encoding.ASCII.GetBytes(response));
     }
 

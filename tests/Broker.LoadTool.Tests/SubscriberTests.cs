@@ -1,19 +1,25 @@
 using System.Buffers.Binary;
 using System.Text;
 using Broker.Protocol.Framing;
+using Broker.Sockets;
 using Broker.Testing;
 
 namespace Broker.LoadTool.Tests;
 
+/// <summary>Every case runs with both readers: the tool's epoll thread (true, where there is one) and asynchronous receives.</summary>
 public sealed class SubscriberTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    [Fact]
-    public async Task SubscribeAsync_ServerAcks_SendsMaskedSubscribeForItsTopic()
+    private static EpollReadiness? Reader(bool epoll) => epoll ? EpollReadiness.Shared : null;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SubscribeAsync_ServerAcks_SendsMaskedSubscribeForItsTopic(bool epoll)
     {
         await using var server = new RawServerPeer();
-        var subscriber = new Subscriber(1, new TopicBoard(2), new MeasureWindow(), 4096);
+        var subscriber = new Subscriber(1, new TopicBoard(2), new MeasureWindow(), 4096, Reader(epoll));
         var (opened, subscribed) = await OpenAndSubscribe(server, subscriber);
 
         await subscribed;
@@ -22,11 +28,13 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    [Fact]
-    public async Task Deliveries_OffsetsSkipRepeatAndGoBack_CountsGapsDuplicatesAndOutOfOrder()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deliveries_OffsetsSkipRepeatAndGoBack_CountsGapsDuplicatesAndOutOfOrder(bool epoll)
     {
         await using var server = new RawServerPeer();
-        var subscriber = new Subscriber(0, new TopicBoard(1), new MeasureWindow(), 4096);
+        var subscriber = new Subscriber(0, new TopicBoard(1), new MeasureWindow(), 4096, Reader(epoll));
         await (await OpenAndSubscribe(server, subscriber)).Subscribed;
 
         foreach (var offset in new[] { 1, 2, 5, 5, 3, 6 })
@@ -40,13 +48,15 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    [Fact]
-    public async Task Deliveries_StampedInsideTheWindow_RecordLatency()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deliveries_StampedInsideTheWindow_RecordLatency(bool epoll)
     {
         await using var server = new RawServerPeer();
         var window = new MeasureWindow();
         window.Open(TimeSpan.Zero, TimeSpan.FromMinutes(1));
-        var subscriber = new Subscriber(0, new TopicBoard(1), window, 4096);
+        var subscriber = new Subscriber(0, new TopicBoard(1), window, 4096, Reader(epoll));
         await (await OpenAndSubscribe(server, subscriber)).Subscribed;
 
         var inside = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -58,11 +68,13 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    [Fact]
-    public async Task ServerPing_AnsweredWithPongCarryingTheSamePayload()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ServerPing_AnsweredWithPongCarryingTheSamePayload(bool epoll)
     {
         await using var server = new RawServerPeer();
-        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096);
+        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096, Reader(epoll));
         await (await OpenAndSubscribe(server, subscriber)).Subscribed;
 
         await server.SendAsync(OpCode.Ping, "hb-7"u8.ToArray());
@@ -73,11 +85,13 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    [Fact]
-    public async Task ServerClose_RecordedAsDisconnectAndEchoed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ServerClose_RecordedAsDisconnectAndEchoed(bool epoll)
     {
         await using var server = new RawServerPeer();
-        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096);
+        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096, Reader(epoll));
         await (await OpenAndSubscribe(server, subscriber)).Subscribed;
 
         var close = new byte[2];
@@ -91,11 +105,13 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    [Fact]
-    public async Task CloseAsync_SendsNormalClosure()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CloseAsync_SendsNormalClosure(bool epoll)
     {
         await using var server = new RawServerPeer();
-        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096);
+        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096, Reader(epoll));
         await (await OpenAndSubscribe(server, subscriber)).Subscribed;
 
         var closing = subscriber.CloseAsync(TimeSpan.FromMilliseconds(200));
@@ -105,6 +121,38 @@ public sealed class SubscriberTests
         Assert.Equal(OpCode.Close, opCode);
         Assert.Equal(1000, BinaryPrimitives.ReadUInt16BigEndian(payload));
         Assert.Null(subscriber.Disconnect);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ServerDropsTcp_RecordedAsDisconnectWithoutClose(bool epoll)
+    {
+        await using var server = new RawServerPeer();
+        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096, Reader(epoll));
+        await (await OpenAndSubscribe(server, subscriber)).Subscribed;
+
+        await server.DisposeAsync();
+        await Eventually.TrueAsync(() => subscriber.Disconnect is not null, Timeout, "the drop noticed");
+
+        Assert.Equal("server closed TCP without a Close frame", subscriber.Disconnect);
+        await subscriber.CloseAsync(Timeout);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OpenAsync_WrongAcceptKey_FailsTheHandshake(bool epoll)
+    {
+        await using var server = new RawServerPeer();
+        var subscriber = new Subscriber(0, new TopicBoard(1), null, 4096, Reader(epoll));
+        var accepting = server.AcceptAsync(acceptKey: "bm90IHRoZSByaWdodCBrZXk=");
+
+        var failure = await Assert.ThrowsAsync<IOException>(() => subscriber.OpenAsync(server.Url, CancellationToken.None).WaitAsync(Timeout));
+        await accepting;
+
+        Assert.Equal("handshake response has a wrong Sec-WebSocket-Accept", failure.Message);
+        await subscriber.CloseAsync(Timeout);
     }
 
     // The peer drops TCP first, so the tool's closing handshake ends at once instead of waiting for a Close reply.

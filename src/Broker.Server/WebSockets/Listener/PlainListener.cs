@@ -6,6 +6,7 @@ using Broker.Core.Connections;
 using Broker.Protocol.Handshake;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
+using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 

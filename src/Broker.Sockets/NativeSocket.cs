@@ -1,14 +1,14 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Broker.Server.WebSockets.Listener;
+namespace Broker.Sockets;
 
 /// <summary>
 /// Non-blocking <c>recv</c> and <c>send</c> on a socket left in blocking mode (Linux, with the epoll set). Setting
 /// <see cref="Socket.Blocking"/> to false makes .NET create the socket's asynchronous context (about 150 B that every
 /// connection keeps for life); <c>MSG_DONTWAIT</c> gives the same non-blocking call per operation without it.
 /// </summary>
-internal static unsafe partial class NativeSocket
+public static unsafe partial class NativeSocket
 {
     private const int DontWait = 0x40;    // MSG_DONTWAIT
     private const int PeekFlag = 0x2;     // MSG_PEEK

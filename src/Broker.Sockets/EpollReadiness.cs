@@ -1,23 +1,17 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Broker.Server.WebSockets.Listener;
-
-/// <summary>Told by <see cref="EpollReadiness"/> that its socket became readable (or failed, or the peer closed).</summary>
-internal interface IReadinessTarget
-{
-    void OnReadable();
-}
+namespace Broker.Sockets;
 
 /// <summary>
-/// One epoll set and the thread that waits on it, for the sockets the broker reads itself (Linux on x64, where
-/// <c>struct epoll_event</c> is packed). A connection waits for data by arming its socket (one-shot, level-triggered: a
-/// socket armed while data is already there fires at once), and costs a slot here instead of .NET's per-socket
-/// asynchronous receive state (operation, event args and callback, about 0.5 KB on every idle connection; the socket's
-/// context, which non-blocking mode makes, stays).
+/// One epoll set and the thread that waits on it, for the sockets the process reads itself (Linux on x64, where
+/// <c>struct epoll_event</c> is packed). A broker connection waits for data by arming its socket (one-shot,
+/// level-triggered: a socket armed while data is already there fires at once), and costs a slot here instead of .NET's
+/// per-socket asynchronous receive state (operation, event args and callback, about 0.5 KB on every idle connection).
+/// A socket read on this thread alone is watched instead (<see cref="Watch"/>): one <c>recv</c> per wake-up, no re-arm.
 /// The target runs on this thread: it receives without blocking and hands the bytes on, so it never waits.
 /// </summary>
-internal sealed partial class EpollReadiness
+public sealed partial class EpollReadiness
 {
     private const uint In = 0x001;
     private const uint ReadHangUp = 0x2000;
@@ -82,15 +76,13 @@ internal sealed partial class EpollReadiness
     /// Calls the slot's target once <paramref name="socket"/> is readable; <paramref name="added"/> says whether the
     /// socket is in the set already (false the first time). Throws when the socket is gone.
     /// </summary>
-    public void Arm(Socket socket, int slot, bool added)
-    {
-        var change = new Event { Events = In | ReadHangUp | OneShot, Data = (ulong)slot };
-        switch (Control(socket, added ? Modify : Add, ref change))
-        {
-            case null: throw new ObjectDisposedException(nameof(Socket));
-            case not 0 and var error: throw new SocketException(error.Value);
-        }
-    }
+    public void Arm(Socket socket, int slot, bool added) => Set(socket, added ? Modify : Add, In | ReadHangUp | OneShot, slot);
+
+    /// <summary>
+    /// Adds <paramref name="socket"/> to the set for good (level-triggered): the slot's target is called on every
+    /// wake-up while the socket holds data or its peer has closed, until <see cref="Unregister"/> (with added: true).
+    /// </summary>
+    public void Watch(Socket socket, int slot) => Set(socket, Add, In | ReadHangUp, slot);
 
     /// <summary>Takes the socket out of the set (before it is closed or handed to Kestrel) and frees the slot.</summary>
     public void Unregister(Socket socket, int slot, bool added)
@@ -103,6 +95,16 @@ internal sealed partial class EpollReadiness
             // A wake-up already taken from the kernel may still name this slot: its next owner treats it as spurious.
             Volatile.Write(ref _targets[slot], null);
             _free.Push(slot);
+        }
+    }
+
+    private void Set(Socket socket, int operation, uint events, int slot)
+    {
+        var change = new Event { Events = events, Data = (ulong)slot };
+        switch (Control(socket, operation, ref change))
+        {
+            case null: throw new ObjectDisposedException(nameof(Socket));
+            case not 0 and var error: throw new SocketException(error.Value);
         }
     }
 

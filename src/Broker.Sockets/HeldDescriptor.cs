@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Broker.Server.WebSockets.Listener;
+namespace Broker.Sockets;
 
 /// <summary>
 /// A socket's descriptor held open for one native call (<c>recv</c>, <c>send</c>, <c>epoll_ctl</c>): a socket closed
