@@ -90,10 +90,22 @@ public sealed class PlainListenerTests
 
     public static TheoryData<string> ReadPaths => new() { "on", "off" };
 
-    [Fact]
-    public async Task AtTheFileLimit_AcceptWaits_ThenServesTheBacklogAsConnectionsClose()
+    // With keep-alive HTTP clients first: Kestrel's connections, opened after the listener started, count against the
+    // limit too, and the reserve must still stay free.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30)]
+    public async Task AtTheFileLimit_AcceptWaits_ThenServesTheBacklogAsConnectionsClose(int keepAliveHttpFirst)
     {
         await using var node = await BrokerProcess.StartAsync([]);
+        var http = new List<RawClient>();
+        for (var i = 0; i < keepAliveHttpFirst; i++)
+        {
+            var client = await RawClient.ConnectAsync(node.HttpUri);
+            http.Add(client);
+            await client.WriteAsync("GET /readyz HTTP/1.1\r\nHost: broker\r\n\r\n"u8.ToArray());
+            Assert.StartsWith("HTTP/1.1 200", await client.ReadResponseHeadAsync());
+        }
         // Room for 40 more descriptors: 80 handshakes run into the limit (less the reserve the listener keeps free for
         // the process), and accepting must resume as clients leave.
         const int headroom = 40, connections = 80;
@@ -121,6 +133,8 @@ public sealed class PlainListenerTests
         await using var after = await RawClient.OpenAsync(node.HttpUri);
         await after.SendFrameAsync(0x1, "still serving"u8.ToArray());
         Assert.Equal("still serving", Encoding.UTF8.GetString((await after.ReadFrameAsync())!.Payload));
+        foreach (var client in http)
+            await client.DisposeAsync();
     }
 
     private static async Task SetFileLimitAsync(int pid, int limit)

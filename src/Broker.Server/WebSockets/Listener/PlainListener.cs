@@ -184,7 +184,8 @@ internal sealed class PlainListener : IConnectionListener
         {
             first?.Leave();
             HandToHttp(socket);
-            LetGo(); // Kestrel's now: HTTP connections take their descriptors from the reserve
+            _budget?.HandedOff(); // Kestrel's now: still open, but no longer among the sockets this listener holds
+            LetGo();
             return;
         }
         var transport = first is null ? new SocketTransport(socket) : new SocketTransport(socket, first.Epoll, first.Slot);
