@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Broker.Server.Tests.Support;
 
 namespace Broker.Server.Tests.WebSockets;
@@ -35,16 +36,22 @@ public sealed class HeartbeatTests
     public async Task IdleTimeout_ClientAnsweringPings_StaysOpen()
     {
         await using var broker = await TestBroker.StartAsync(
-            "broker.websocket { ping-interval = 200ms, idle-timeout = 4s }");
+            "broker.websocket { ping-interval = 200ms, idle-timeout = 8s }");
         await using var client = await RawClient.OpenAsync(broker.Http);
 
-        // Answer fifty pings (about 2.5 idle timeouts) and the connection must stay open throughout. The idle timeout is
-        // twenty ping intervals, so only a test process stalled for seconds on a shared machine could look like a dead peer.
+        // Answer fifty pings (10 s, past the idle timeout) and the connection must stay open throughout. The idle timeout
+        // is forty ping intervals: in two full-suite runs a 4 s timeout closed it (4001), so something stalled for
+        // seconds; the widest gap between the client's reads says whether it was this test process.
+        var clock = Stopwatch.StartNew();
+        var (lastRead, widestGap) = (0L, 0L);
         for (var i = 0; i < 50; i++)
         {
             var frame = await client.ReadFrameAsync();
+            widestGap = Math.Max(widestGap, clock.ElapsedMilliseconds - lastRead);
+            lastRead = clock.ElapsedMilliseconds;
             Assert.True(frame!.OpCode == 0x9,
-                $"ping {i}: opcode {frame.OpCode}{(frame.OpCode == 0x8 ? $", Close {frame.CloseCode}" : "")}");
+                $"ping {i}: opcode {frame.OpCode}{(frame.OpCode == 0x8 ? $", Close {frame.CloseCode}" : "")}; "
+                + $"widest gap between the client's reads {widestGap} ms");
             await client.SendFrameAsync(0xA, frame.Payload);
         }
         await client.SendFrameAsync(0x2, [42]);
