@@ -21,7 +21,10 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
     public async Task<LoadSummary> RunAsync()
     {
         _subscribers = Enumerable.Range(0, options.Subscribers)
-            .Select(i => new Subscriber(i % options.Topics, _board, _window, receiveBufferBytes: 64 * 1024, options.SubscriberEpoll))
+            .Select(i => new Subscriber(i % options.Topics, _board, _window, receiveBufferBytes: 64 * 1024, options.SubscriberEpoll)
+            {
+                StampArrivals = options.LatencyAtArrival,
+            })
             .ToArray();
         foreach (var subscriber in _subscribers)
             _board.SetProbe(subscriber.Topic, subscriber);
@@ -92,6 +95,7 @@ internal sealed class FanOutRun(LoadOptions options, TextWriter progress)
             MeasuredSeconds = seconds,
             DeliveriesPerSecond = (endDelivered - startDelivered) / seconds,
             PublishesPerSecond = (endAcked - startAcked) / seconds,
+            LatencyAt = options.LatencyAtArrival ? "arrival" : "read",
             LatencySamples = latency.Count,
             LatencyP50Ms = latency.ValueAt(0.50) / 1000.0,
             LatencyP99Ms = latency.ValueAt(0.99) / 1000.0,

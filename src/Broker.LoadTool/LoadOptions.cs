@@ -29,6 +29,9 @@ internal sealed record LoadOptions
                                ephemeral ports (default 1; more than ~28,000 connections to one port need K > 1)
           --async-reads        subscribers read with .NET's asynchronous receives, not the tool's epoll thread (Linux x64)
                                (compares the tool's own cost; elsewhere they always do)
+          --latency-at WHERE   read (default): a delivery's latency ends when the tool reads it; arrival: when the kernel
+                               put it in the subscriber's socket (SO_TIMESTAMPNS; needs the epoll reader), so the tool's
+                               own queueing is left out
           --json               print the summary as one JSON object
           --report PATH        also write PATH.json (summary + per-second timeline) and PATH.svg (latency and throughput chart)
         usage: Broker.LoadTool --sweep-chart OUT.svg RUN.json...   latency vs throughput across runs (measure.sh --sweep)
@@ -78,6 +81,9 @@ internal sealed record LoadOptions
     /// <summary>Where subscribers read: the process's epoll set, or null for asynchronous receives.</summary>
     public EpollReadiness? SubscriberEpoll => AsyncReads ? null : EpollReadiness.Shared;
 
+    /// <summary>Latency ends at the kernel's arrival stamp instead of the tool's read.</summary>
+    public bool LatencyAtArrival { get; init; }
+
     public bool Json { get; init; }
 
     /// <summary>Path prefix for the run's JSON and SVG report; null = none.</summary>
@@ -116,11 +122,22 @@ internal sealed record LoadOptions
                         : throw new ArgumentException($"{name} must be at most 254 (127.0.0.1 to 127.0.0.254)"),
                 },
                 "--async-reads" => options with { AsyncReads = true },
+                "--latency-at" => options with
+                {
+                    LatencyAtArrival = Value() switch
+                    {
+                        "read" => false,
+                        "arrival" => true,
+                        var other => throw new ArgumentException($"{name} must be read or arrival, not {other}"),
+                    },
+                },
                 "--json" => options with { Json = true },
                 "--report" => options with { Report = Value() },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
+        if (options.LatencyAtArrival && options.SubscriberEpoll is null)
+            throw new ArgumentException("--latency-at arrival needs the epoll reader (Linux x64, without --async-reads)");
         return options;
     }
 

@@ -13,6 +13,8 @@ internal sealed record LoadSummary
     public required double MeasuredSeconds { get; init; }
     public required double DeliveriesPerSecond { get; init; }
     public required double PublishesPerSecond { get; init; }
+    /// <summary>Where a delivery's latency ends: "read" (the tool's read) or "arrival" (the kernel's receive stamp).</summary>
+    public string LatencyAt { get; init; } = "read";
     public required long LatencySamples { get; init; }
     public required double LatencyP50Ms { get; init; }
     public required double LatencyP99Ms { get; init; }
@@ -56,7 +58,7 @@ internal sealed record LoadSummary
           measured        {MeasuredSeconds:F1} s
           deliveries/s    {DeliveriesPerSecond:N0}
           publishes/s     {PublishesPerSecond:N0}
-          latency ms      {LatencyText}
+          latency ms      {LatencyText}  (publish -> {(LatencyAt == "arrival" ? "arrival in the subscriber's socket" : "read by the tool")})
           published       {Published:N0} acked, {Unacked:N0} unanswered
           delivered       {Delivered:N0} of {Expected:N0} expected, missing {Missing:N0}
           offsets         gaps {Gaps:N0}  duplicates {Duplicates:N0}  out-of-order {OutOfOrder:N0}

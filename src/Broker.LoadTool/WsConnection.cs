@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Buffers;
 using System.Net.Sockets;
@@ -47,6 +48,12 @@ internal abstract class WsConnection : IReadinessTarget
     /// <summary>Why the connection ended without the tool asking for it (a Close code, EOF, a socket or protocol error); null while fine.</summary>
     public string? Disconnect { get; private set; }
 
+    /// <summary>
+    /// With the epoll reader: messages carry the kernel's arrival time of the read (SO_TIMESTAMPNS) as their receive
+    /// time, not the time the tool got to them.
+    /// </summary>
+    public bool StampArrivals { get; init; }
+
     /// <summary>The loopback address the connection binds to before connecting; null lets the system choose.</summary>
     public IPAddress? SourceAddress { get; init; }
 
@@ -64,6 +71,8 @@ internal abstract class WsConnection : IReadinessTarget
             // Blocking calls keep the socket without an asynchronous context; on loopback, with the connector's bounded
             // parallelism, they return at once. The response is read on the epoll thread like every later frame.
             _socket.Connect(url.Host, url.Port);
+            if (StampArrivals)
+                NativeSocket.StampArrivals(_socket);
             _socket.Send(request);
             var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _opening = (key, opened);
@@ -193,7 +202,7 @@ internal abstract class WsConnection : IReadinessTarget
         {
             while (true)
             {
-                if (_filled > 0 && HandleBuffered())
+                if (_filled > 0 && HandleBuffered(Stopwatch.GetTimestamp()))
                     return;
                 GrowIfFull();
                 var read = await _socket.ReceiveAsync(_receive.AsMemory(_filled), SocketFlags.None);
@@ -225,7 +234,9 @@ internal abstract class WsConnection : IReadinessTarget
         {
             if (_opening is null)
                 GrowIfFull();
-            var read = NativeSocket.Receive(_socket, _receive.AsSpan(_filled), out var error);
+            var arrivedNs = 0L;
+            var read = StampArrivals ? NativeSocket.ReceiveStamped(_socket, _receive.AsSpan(_filled), out arrivedNs, out var error)
+                : NativeSocket.Receive(_socket, _receive.AsSpan(_filled), out error);
             if (error == SocketError.WouldBlock)
                 return;
             if (error != SocketError.Success)
@@ -244,7 +255,7 @@ internal abstract class WsConnection : IReadinessTarget
                     _opening = null;
                     opened.TrySetResult();
                 }
-                if (!HandleBuffered())
+                if (!HandleBuffered(arrivedNs != 0 ? ArrivalClock.ToStopwatch(arrivedNs) : Stopwatch.GetTimestamp()))
                     return;
             }
         }
@@ -283,10 +294,9 @@ internal abstract class WsConnection : IReadinessTarget
     }
 
     // Handles every whole message in the buffer and keeps the unparsed tail; true once the server's Close arrived.
-    private bool HandleBuffered()
+    private bool HandleBuffered(long receivedAt)
     {
         var buffer = new ReadOnlySequence<byte>(_receive, 0, _filled);
-        var receivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var closed = false;
         while (!closed && _reader.TryRead(ref buffer, out var message))
         {

@@ -68,6 +68,27 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
+    // The kernel stamped the data before the tool read it: the latency lies between the stamp in the message and the
+    // moment the count was seen, whenever the tool got to it. (Without an epoll set the read time stands in.)
+    [Fact]
+    public async Task Deliveries_StampArrivals_LatencyEndsBetweenPublishAndRead()
+    {
+        await using var server = new RawServerPeer();
+        var window = new MeasureWindow();
+        window.Open(TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        var subscriber = new Subscriber(0, new TopicBoard(1), window, 4096, EpollReadiness.Shared) { StampArrivals = true };
+        await (await OpenAndSubscribe(server, subscriber)).Subscribed;
+
+        var stamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        await server.SendTextAsync($$$"""{"type":"message","topic":"load.0","offset":1,"data":{"t":{{{stamp}}},"p":"x"}}""");
+        await Eventually.TrueAsync(() => subscriber.Received == 1, Timeout, "the delivery counted");
+        var seen = MeasureWindow.ToMicros(System.Diagnostics.Stopwatch.GetTimestamp() - stamp);
+
+        Assert.Equal(1, subscriber.Latency!.Count);
+        Assert.InRange(subscriber.Latency.Max, 0, seen);
+        await CloseBoth(server, subscriber);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
