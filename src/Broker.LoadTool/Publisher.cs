@@ -59,7 +59,7 @@ internal sealed class Publisher : WsConnection
     {
         var batch = new byte[MaxBatch * (ClientFrameWriter.MaxHeaderLength + MaxPublishLength())];
         var scratch = new byte[MaxPublishLength()];
-        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+        using var pacer = _rate > 0 ? new Pacer() : null;
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -72,7 +72,7 @@ internal sealed class Publisher : WsConnection
                     var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * _rate) + 1 - _sent;
                     if (due <= 0)
                     {
-                        await ticker.WaitForNextTickAsync(stop);
+                        await pacer!.WaitUntilAsync(started + DueAt(_sent)).WaitAsync(stop);
                         continue;
                     }
                     wanted = (int)Math.Min(due, MaxBatch);
@@ -145,9 +145,10 @@ internal sealed class Publisher : WsConnection
 
     // At a fixed rate a publish is stamped with the time it was due, not when it went out: a broker that held the
     // publisher back (full window) is charged that wait too, so stalls are not hidden (no coordinated omission).
-    private long Stamp(long started) => _rate > 0
-        ? started + (long)(_sent * Stopwatch.Frequency / _rate)
-        : Stopwatch.GetTimestamp();
+    private long Stamp(long started) => _rate > 0 ? started + DueAt(_sent) : Stopwatch.GetTimestamp();
+
+    // Stopwatch ticks after the start at which publish number k (from 0) is due, at a fixed rate.
+    private long DueAt(long k) => (long)Math.Ceiling(k * Stopwatch.Frequency / _rate);
 
     // Writes the next publish as one masked frame; the JSON goes to scratch first because the header needs its length.
     private int WritePublish(Span<byte> destination, Span<byte> scratch, long stamp)
