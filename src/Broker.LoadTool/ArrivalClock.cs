@@ -12,14 +12,20 @@ internal static class ArrivalClock
 {
     private static readonly double TicksPerNs = Stopwatch.Frequency / 1e9;
 
+    // A stamp further back than this is not a wall-clock time of a recent arrival.
+    private const long PlausibleNs = 60_000_000_000;
+
     /// <summary>
-    /// The Stopwatch time of <paramref name="realtimeNs"/>, a recent moment. The wall clock is read first: a pause
-    /// between the two readings makes the result later, so a latency ending there errs long, never short.
+    /// The Stopwatch time of <paramref name="realtimeNs"/>, a recent moment; false for no stamp (0) or one that is not a
+    /// wall-clock time of the last minute (a test run here once got a stamp that made the latency negative, right after
+    /// the kernel turned stamping on). The wall clock is read first: a pause between the two readings makes the result
+    /// later, so a latency ending there errs long, never short.
     /// </summary>
-    public static long ToStopwatch(long realtimeNs)
+    public static bool TryToStopwatch(long realtimeNs, out long stopwatchTime)
     {
         var sinceNs = WallClockNs() - realtimeNs;
-        return Stopwatch.GetTimestamp() - (long)(sinceNs * TicksPerNs);
+        stopwatchTime = Stopwatch.GetTimestamp() - (long)(sinceNs * TicksPerNs);
+        return realtimeNs != 0 && sinceNs is >= 0 and < PlausibleNs;
     }
 
     private static long WallClockNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Broker.LoadTool;
 
 // Socket completions run on .NET's socket engine threads instead of hopping to the thread pool (read once, when the
-// first socket is made): the tool shares the broker's cores, and in (b2) this took its CPU from 0.83-0.91 to 0.65-0.67
-// cores and removed the thread pool's queueing from the latencies it stamps. Every handler on a receive is short.
+// first socket is made): the tool shares the broker's cores, and in (b2) this and the thread pool's spin setting
+// (Broker.LoadTool.csproj) took its CPU from 0.83-0.91 to 0.61-0.79 cores (docs/benchmarks.md, round 5) and removed the
+// thread pool's queueing from the latencies it stamps. Every handler on a receive is short.
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 

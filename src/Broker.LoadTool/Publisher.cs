@@ -68,8 +68,7 @@ internal sealed class Publisher : WsConnection
                 var wanted = MaxBatch;
                 if (_rate > 0)
                 {
-                    // Publish k (from 0) is due at k / rate, so by time t floor(t · rate) + 1 of them are due.
-                    var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * _rate) + 1 - _sent;
+                    var due = DueBy(Stopwatch.GetTimestamp() - started) - _sent;
                     if (due <= 0)
                     {
                         await pacer!.WaitUntilAsync(started + DueAt(_sent)).WaitAsync(stop);
@@ -147,8 +146,11 @@ internal sealed class Publisher : WsConnection
     // publisher back (full window) is charged that wait too, so stalls are not hidden (no coordinated omission).
     private long Stamp(long started) => _rate > 0 ? started + DueAt(_sent) : Stopwatch.GetTimestamp();
 
-    // Stopwatch ticks after the start at which publish number k (from 0) is due, at a fixed rate.
+    // Publish k (from 0) is due k / rate seconds after the start: DueAt(k) in Stopwatch ticks, and DueBy(t) is how many
+    // are due t ticks after the start (its inverse, so a wait until DueAt(k) finds publish k due).
     private long DueAt(long k) => (long)Math.Ceiling(k * Stopwatch.Frequency / _rate);
+
+    private long DueBy(long elapsedTicks) => (long)(elapsedTicks * _rate / Stopwatch.Frequency) + 1;
 
     // Writes the next publish as one masked frame; the JSON goes to scratch first because the header needs its length.
     private int WritePublish(Span<byte> destination, Span<byte> scratch, long stamp)

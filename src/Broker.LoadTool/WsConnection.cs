@@ -50,7 +50,8 @@ internal abstract class WsConnection : IReadinessTarget
 
     /// <summary>
     /// With the epoll reader: messages carry the kernel's arrival time of the read (SO_TIMESTAMPNS) as their receive
-    /// time, not the time the tool got to them.
+    /// time, not the time the tool got to them; data that came without a usable stamp (right after the kernel turned
+    /// stamping on) carries the read time.
     /// </summary>
     public bool StampArrivals { get; init; }
 
@@ -118,7 +119,10 @@ internal abstract class WsConnection : IReadinessTarget
         _socket.Dispose();
     }
 
-    /// <summary>Called on the receive loop for every text or binary message; <paramref name="receivedAt"/> is the Stopwatch time of the read.</summary>
+    /// <summary>
+    /// Called on the reading thread for every text or binary message; <paramref name="receivedAt"/> is the Stopwatch
+    /// time of the read, or of the data's arrival in the socket with <see cref="StampArrivals"/>.
+    /// </summary>
     protected abstract void OnMessage(in ReadOnlySequence<byte> payload, long receivedAt);
 
     /// <summary>Called on the receive loop after every message of one socket read was handled.</summary>
@@ -255,7 +259,7 @@ internal abstract class WsConnection : IReadinessTarget
                     _opening = null;
                     opened.TrySetResult();
                 }
-                if (!HandleBuffered(arrivedNs != 0 ? ArrivalClock.ToStopwatch(arrivedNs) : Stopwatch.GetTimestamp()))
+                if (!HandleBuffered(ArrivalClock.TryToStopwatch(arrivedNs, out var arrivedAt) ? arrivedAt : Stopwatch.GetTimestamp()))
                     return;
             }
         }

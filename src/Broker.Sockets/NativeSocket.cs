@@ -31,7 +31,8 @@ public static unsafe partial class NativeSocket
 
     /// <summary>
     /// Asks the kernel to stamp every received segment with the time it reached the socket (SO_TIMESTAMPNS), for
-    /// <see cref="ReceiveStamped"/>.
+    /// <see cref="ReceiveStamped"/>. The kernel turns stamping on asynchronously when the first socket asks, so the
+    /// first segments after that may still arrive unstamped.
     /// </summary>
     public static void StampArrivals(Socket socket) => socket.SetRawSocketOption(SocketLevel, TimestampNs, BitConverter.GetBytes(1));
 

@@ -15,6 +15,7 @@ public sealed class ArrivalStampTests
             return; // SO_TIMESTAMPNS and recvmsg as used here are Linux's
         using var pair = StampedPair.Open();
         var (receiver, sender) = (pair.Receiver, pair.Sender);
+        await StampingOnAsync(pair);
 
         var sentNs = WallClockNs();
         sender.Send("hello"u8);
@@ -39,6 +40,21 @@ public sealed class ArrivalStampTests
         var read = NativeSocket.ReceiveStamped(pair.Receiver, new byte[16], out var arrivedNs, out var error);
 
         Assert.Equal((SocketError.WouldBlock, -1, 0L), (error, read, arrivedNs));
+    }
+
+    // The kernel turns receive stamping on for the system asynchronously after the first socket asks (a deferred static
+    // key): until then segments arrive unstamped (ReceiveStamped gave 0 in 1 of 9 runs here) or, once, with a stamp
+    // that was no recent wall-clock time. Bytes go through until one comes back with a usable stamp.
+    private static async Task StampingOnAsync(StampedPair pair)
+    {
+        var buffer = new byte[1];
+        await Eventually.TrueAsync(async () =>
+        {
+            pair.Sender.Send("x"u8);
+            await Eventually.TrueAsync(() => pair.Receiver.Available > 0, TimeSpan.FromSeconds(10), "a byte arrived");
+            NativeSocket.ReceiveStamped(pair.Receiver, buffer, out var arrivedNs, out _);
+            return ArrivalClock.TryToStopwatch(arrivedNs, out _);
+        }, TimeSpan.FromSeconds(10), "receive stamping on");
     }
 
     private static long WallClockNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;

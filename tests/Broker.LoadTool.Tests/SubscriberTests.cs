@@ -68,8 +68,9 @@ public sealed class SubscriberTests
         await CloseBoth(server, subscriber);
     }
 
-    // The kernel stamped the data before the tool read it: the latency lies between the stamp in the message and the
-    // moment the count was seen, whenever the tool got to it. (Without an epoll set the read time stands in.)
+    // The subscriber's side of arrival stamps: the stamp converted to Stopwatch time puts the latency between the
+    // message's own stamp and the moment the count was seen (an offset between the clocks gone wrong lands outside).
+    // That the kernel's stamp precedes the read is ArrivalStampTests'; without an epoll set the read time stands in.
     [Fact]
     public async Task Deliveries_StampArrivals_LatencyEndsBetweenPublishAndRead()
     {

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Broker.Core.Connections;
 using Broker.Protocol.Handshake;
+using Broker.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 

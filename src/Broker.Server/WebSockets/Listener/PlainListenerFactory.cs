@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Broker.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Broker.Sockets;
 
 namespace Broker.Server.WebSockets.Listener;
 
