@@ -16,10 +16,10 @@ internal static class ArrivalClock
     private const long PlausibleNs = 60_000_000_000;
 
     /// <summary>
-    /// The Stopwatch time of <paramref name="realtimeNs"/>, a recent moment; false for no stamp (0) or one that is not a
-    /// wall-clock time of the last minute (a test run here once got a stamp that made the latency negative, right after
-    /// the kernel turned stamping on). The wall clock is read first: a pause between the two readings makes the result
-    /// later, so a latency ending there errs long, never short.
+    /// The Stopwatch time of <paramref name="realtimeNs"/>, a recent moment; false for no stamp (0: the kernel turns
+    /// stamping on asynchronously, so the first segments may have none) or one that is not a wall-clock time of the last
+    /// minute, which would otherwise count as a latency of minutes. The wall clock is read first: a pause between the
+    /// two readings makes the result later, so a latency ending there errs long, never short.
     /// </summary>
     public static bool TryToStopwatch(long realtimeNs, out long stopwatchTime)
     {

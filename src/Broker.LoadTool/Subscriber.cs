@@ -80,8 +80,9 @@ internal sealed class Subscriber(int topic, TopicBoard board, MeasureWindow? win
         }
         if (offset > _lastOffset)
             _lastOffset = offset;
-        Volatile.Write(ref _received, _received + 1);
         if (window is not null && window.Contains(stamp))
             (Latency ??= new LatencyHistogram()).Record(MeasureWindow.ToMicros(receivedAt - stamp));
+        // Last: whoever sees the count also sees this delivery's latency (a test read the histogram in between once).
+        Volatile.Write(ref _received, _received + 1);
     }
 }

@@ -43,8 +43,8 @@ public sealed class ArrivalStampTests
     }
 
     // The kernel turns receive stamping on for the system asynchronously after the first socket asks (a deferred static
-    // key): until then segments arrive unstamped (ReceiveStamped gave 0 in 1 of 9 runs here) or, once, with a stamp
-    // that was no recent wall-clock time. Bytes go through until one comes back with a usable stamp.
+    // key): until then segments arrive unstamped (ReceiveStamped gave 0 in 1 of 9 runs here). Bytes go through until
+    // one comes back with a usable stamp.
     private static async Task StampingOnAsync(StampedPair pair)
     {
         var buffer = new byte[1];
